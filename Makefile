@@ -1,0 +1,46 @@
+# make report  - set up what is missing, then build every brief into build/
+# make test    - set up what is missing (plus test tools), then run the tests
+# make check   - validate content and templates without rendering
+# make lint    - ruff
+# make clean   - remove build outputs (keeps .venv)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The venv is (re)installed whenever pyproject.toml changes.
+VENV_STAMP := $(VENV)/.installed
+
+.PHONY: report test check lint clean distclean setup setup-system setup-system-test
+
+report: setup
+	$(BIN)/briefgen build
+
+test: setup setup-system-test
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/pytest
+
+check: $(VENV_STAMP)
+	$(BIN)/briefgen check
+
+lint: $(VENV_STAMP)
+	$(BIN)/ruff check src tests scripts
+
+setup: setup-system $(VENV_STAMP)
+
+setup-system:
+	@sh scripts/setup-system.sh
+
+setup-system-test:
+	@sh scripts/setup-system.sh --test
+
+$(VENV_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf $(VENV) src/*.egg-info

@@ -1,0 +1,112 @@
+"""Citations: `[@source-id]` in Markdown becomes a footnote naming the source.
+
+A footnote is written as an inline `<span class="footnote">` at the place of the
+call. WeasyPrint floats it to the foot of the page (CSS `float: footnote`) and
+numbers it; the DOCX writer turns the same span into a Word footnote. Both
+number in document order, so the two formats agree.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markupsafe import Markup, escape
+
+from .i18n import Messages, partial_date
+from .model import Source, SourceRegister
+
+_GROUP_AT = re.compile(r"\[@([^\]\s;]+(?:\s*;\s*@[^\]\s;]+)*)\]")
+
+
+def format_source(source: Source, lang: str, messages: Messages) -> str:
+    """One source in the reader's language: publisher, author, title, kind, date."""
+    parts: list[str] = []
+    if source.publisher:
+        parts.append(source.publisher.get(lang))
+    if source.author:
+        parts.append(source.author.get(lang))
+    own_title = source.title.get(source.language)
+    if source.language == lang:
+        parts.append(messages.t("title_quoted", lang, title=own_title))
+    else:
+        parts.append(
+            messages.t(
+                "title_translated", lang, title=own_title, translation=source.title.get(lang)
+            )
+        )
+    parts.append(messages.t(f"kind_{source.kind}", lang))
+    if source.date:
+        date = partial_date(source.date, lang)
+        parts.append(messages.t(f"date_{source.date_role}", lang, date=date))
+    else:
+        parts.append(messages.t("undated", lang))
+    return messages.t("list_separator", lang).join(parts)
+
+
+class Citer:
+    """Formats citation groups as footnotes for one document in one language."""
+
+    def __init__(self, register: SourceRegister, messages: Messages, lang: str):
+        self.register = register
+        self.messages = messages
+        self.lang = lang
+        self.count = 0
+
+    def note_text(self, source_ids: list[str]) -> str:
+        join = self.messages.t("citation_join", self.lang)
+        texts = [
+            format_source(self.register.sources[i], self.lang, self.messages) for i in source_ids
+        ]
+        return join.join(texts) + self.messages.t("citation_end", self.lang)
+
+    def footnote(self, source_ids: list[str]) -> Markup:
+        """The inline HTML of one footnote (the call is generated where it stands)."""
+        self.count += 1
+        return Markup('<span class="footnote" data-sources="{}">{}</span>').format(
+            " ".join(source_ids), self.note_text(source_ids)
+        )
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    """markdown-it inline rule: `[@a]` or `[@a; @b]` at the current position."""
+    if state.src[state.pos : state.pos + 2] != "[@":
+        return False
+    match = _GROUP_AT.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"ids": [part.strip().lstrip("@") for part in match.group(1).split(";")]}
+    state.pos = match.end()
+    return True
+
+
+def markdown_renderer() -> MarkdownIt:
+    """CommonMark with raw HTML shown as text, plus Pandoc-style citations."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.inline.ruler.before("link", "citation", _citation_rule)
+
+    def render_citation(self, tokens, idx, options, env) -> str:
+        return str(env["citer"].footnote(tokens[idx].meta["ids"]))
+
+    md.add_render_rule("citation", render_citation)
+    return md
+
+
+class InlineMarkdown:
+    """Renders one paragraph's Markdown (inline only) with its citations as footnotes."""
+
+    def __init__(self, citer: Citer):
+        self.citer = citer
+        self.md = markdown_renderer()
+
+    def __call__(self, text: str) -> Markup:
+        # Spaces before a footnote call would show as a gap before the number.
+        text = re.sub(r"\s+(?=\[@)", "", text.strip())
+        return Markup(self.md.renderInline(text, {"citer": self.citer}))
+
+    def plain(self, text: str) -> Markup:
+        """Text that is not Markdown (labels, captions): escaped as it is."""
+        return escape(text)

@@ -1,0 +1,187 @@
+"""Render a brief, for one audience and language, to semantic HTML.
+
+The HTML is the intermediate document: the audience's Jinja template decides
+structure and wording once, and every output format follows it. Templates get
+a view of the brief that is already in the reader's language (strings and
+safe Markup), so a designer never deals with language keys or Markdown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from .cite import Citer, InlineMarkdown
+from .i18n import LANGUAGES, Messages, format_value, long_date
+from .model import Audience, Brief, Bullets, Dataset, Paragraph, SourceRegister, TableRef, Text
+
+
+@dataclass
+class ParagraphView:
+    html: Markup
+    kind: str = "paragraph"
+
+
+@dataclass
+class BulletsView:
+    items: list[Markup]
+    kind: str = "bullets"
+
+
+@dataclass
+class TableView:
+    number: int
+    id: str
+    caption: Markup
+    header: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    note: Markup | None
+    kind: str = "table"
+
+
+@dataclass
+class SectionView:
+    id: str
+    title: str
+    tags: list[str]
+    blocks: list[ParagraphView | BulletsView | TableView] = field(default_factory=list)
+
+
+@dataclass
+class Project:
+    """Where the project's inputs live."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    def audience_dir(self, audience: str) -> Path:
+        return self.templates / "audiences" / audience
+
+
+def template_environment(project: Project, audience: str) -> SandboxedEnvironment:
+    """Jinja with autoescape, undefined names as errors, and the audience's folder first.
+
+    The sandbox matters because audience templates may come from outside the team.
+    """
+    loader = jinja2.FileSystemLoader(
+        [
+            str(project.audience_dir(audience)),
+            str(project.templates / "base"),
+            # so that an audience's template can `{% extends "base/brief.html.j2" %}`
+            str(project.templates),
+        ]
+    )
+    return SandboxedEnvironment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+class BriefView:
+    """The brief in one language, as the template sees it."""
+
+    def __init__(
+        self,
+        brief: Brief,
+        name: str,
+        audience: Audience,
+        register: SourceRegister,
+        messages: Messages,
+        lang: str,
+    ):
+        self.name = name
+        self.lang = lang
+        self.language = LANGUAGES[lang]
+        self._messages = messages
+        self.citer = Citer(register, messages, lang)
+        md = InlineMarkdown(self.citer)
+        text = lambda value: value.get(lang)  # noqa: E731 - a short local alias
+
+        self.title = text(brief.title)
+        self.subtitle = text(brief.subtitle)
+        self.as_of = long_date(brief.as_of, lang)
+        self.as_of_iso = brief.as_of.isoformat()
+        self.edition = text(audience.edition)
+        self.classification = text(audience.classification) if audience.classification else None
+        self.summary = [md(text(paragraph)) for paragraph in brief.summary]
+        self.key_figures = [
+            {
+                "value": md(text(figure.value)),
+                "label": md(text(figure.label)),
+                "note": self.citer.footnote([figure.source]),
+            }
+            for figure in brief.key_figures
+        ]
+        self.tables: list[TableView] = []
+        self.sections: list[SectionView] = []
+        for section in brief.sections:
+            view = SectionView(section.id, text(section.title), list(section.tags))
+            for block in section.blocks:
+                if isinstance(block, Paragraph):
+                    view.blocks.append(ParagraphView(md(text(block.paragraph))))
+                elif isinstance(block, Bullets):
+                    view.blocks.append(BulletsView([md(text(item)) for item in block.bullets]))
+                elif isinstance(block, TableRef):
+                    table = self._table(block.table, brief.data[block.table], md)
+                    self.tables.append(table)
+                    view.blocks.append(table)
+            self.sections.append(view)
+        self.keywords = [section.title for section in self.sections]
+
+    def _table(self, name: str, dataset: Dataset, md: InlineMarkdown) -> TableView:
+        lang = self.lang
+        number = len(self.tables) + 1
+        caption = Markup("{}{}").format(
+            dataset.title.get(lang), self.citer.footnote([dataset.source])
+        )
+        header = [dataset.category_label.get(lang), *(s.label.get(lang) for s in dataset.series)]
+        rows = []
+        for index, category in enumerate(dataset.categories):
+            cells = [category.get(lang)]
+            for series in dataset.series:
+                value = series.values[index]
+                cells.append(
+                    value.get(lang)
+                    if isinstance(value, Text)
+                    else format_value(value, dataset.unit, lang)
+                )
+            rows.append(cells)
+        numeric = [False, *(series.is_numeric() for series in dataset.series)]
+        note = md(dataset.note.get(lang)) if dataset.note else None
+        return TableView(number, name, caption, header, rows, numeric, note)
+
+    def t(self, key: str, **values: object) -> str:
+        """A generated word from the message catalogue, in this edition's language."""
+        return self._messages.t(key, self.lang, **values)
+
+    def css_content(self, key: str) -> Markup:
+        """A message as a CSS `content` value, placeholders as counters: `"Page " counter(page)`."""
+        parts = []
+        for part in self._messages.fields(key, self.lang):
+            if isinstance(part, tuple):
+                parts.append(f"counter({part[0]})")
+            else:
+                parts.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        return Markup(" ".join(parts))
+
+
+def render_html(project: Project, audience_name: str, view: BriefView) -> str:
+    """Render the audience's `brief.html.j2` (which extends the base) for one edition."""
+    env = template_environment(project, audience_name)
+    template = env.get_template("brief.html.j2")
+    return template.render(doc=view, t=view.t, css_content=view.css_content)

@@ -1,0 +1,82 @@
+"""Shared fixtures: the project's own briefs, built once per test session."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+
+BRIEFS = sorted(p.stem for p in (ROOT / "content").glob("*.yaml") if p.name != "sources.yaml")
+LANGS = ["en", "zh-Hant"]
+CITATION = re.compile(r"\[@[^\]]+\]")
+
+
+def briefgen(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.CompletedProcess:
+    """Run the installed command line as a user would."""
+    command = [str(Path(sys.executable).parent / "briefgen"), *args]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
+    if check and result.returncode != 0:
+        raise AssertionError(f"briefgen {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def raw_yaml(path: Path):
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def expected_citations(brief: str, lang: str) -> int:
+    """Citations a brief makes in one language, counted from the YAML itself: every
+    `[@…]` group in its texts, plus the source of each key figure and each table."""
+    data = raw_yaml(ROOT / "content" / f"{brief}.yaml")
+    count = 0
+
+    def walk(node):
+        nonlocal count
+        if isinstance(node, dict):
+            if lang in node and isinstance(node[lang], str):
+                count += len(CITATION.findall(node[lang]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    count += len(data["key_figures"])
+    shown_tables = {
+        block["table"]
+        for section in data["sections"]
+        for block in section["blocks"]
+        if "table" in block
+    }
+    return count + sum(1 for name in data.get("data", {}) if name in shown_tables)
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    briefgen("build", "--out", str(out), check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def read_pdf():
+    from pdfread import ReadPdf
+
+    cache: dict[Path, ReadPdf] = {}
+
+    def read(path: Path) -> ReadPdf:
+        if path not in cache:
+            cache[path] = ReadPdf(path)
+        return cache[path]
+
+    return read

@@ -1,0 +1,98 @@
+"""Read a built PDF back the way a reader's tools would: text, fonts, notes, outline."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypdf import PdfReader
+
+MARKER = re.compile(r"^(\d+)\. $")
+
+
+@dataclass
+class PageText:
+    text: str
+    #: footnote numbers called on the page (small superscript digits in the body)
+    calls: list[int] = field(default_factory=list)
+    #: footnote numbers whose note is set at the foot of the page
+    notes: dict[int, str] = field(default_factory=dict)
+
+
+class ReadPdf:
+    def __init__(self, path: Path):
+        self.path = path
+        self.reader = PdfReader(path)
+        self.pages = [self._read_page(page) for page in self.reader.pages]
+
+    @staticmethod
+    def _read_page(page) -> PageText:
+        runs: list[tuple[str, float, float]] = []
+
+        def visit(text, cm, tm, font, size):
+            if text.strip():
+                runs.append((text, size, tm[5]))
+
+        text = page.extract_text(visitor_text=visit)
+        result = PageText(text)
+        body_sizes = sorted(size for text, size, _ in runs if len(text) > 3)
+        median = body_sizes[len(body_sizes) // 2] if body_sizes else 0
+        current: int | None = None
+        last_y = 0.0
+        for text, size, y in runs:
+            marker = MARKER.match(text)
+            if marker:
+                current = int(marker.group(1))
+                result.notes[current] = ""
+            elif text.strip().isdigit() and size < 0.6 * median:
+                result.calls.append(int(text.strip()))
+                current = None
+            elif current is not None and last_y <= y <= last_y + 2.5 * size:
+                # a note's next run, on its line or the line below
+                previous = result.notes[current][-1:]
+                wrapped = y != last_y and previous.isascii() and text[:1].isascii()
+                result.notes[current] += (" " if wrapped else "") + text
+            else:
+                current = None  # the running header or footer, after the notes
+            last_y = y
+        return result
+
+    @property
+    def text(self) -> str:
+        return "\n".join(page.text for page in self.pages)
+
+    def notes(self) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for page in self.pages:
+            found.update(page.notes)
+        return found
+
+    def fonts(self) -> dict[str, bool]:
+        """Every font used, and whether its program is embedded."""
+        fonts: dict[str, bool] = {}
+        for page in self.reader.pages:
+            for font in page["/Resources"].get("/Font", {}).values():
+                font = font.get_object()
+                descriptor_owner = font
+                if "/DescendantFonts" in font:
+                    descriptor_owner = font["/DescendantFonts"][0].get_object()
+                descriptor = descriptor_owner.get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor else {}
+                fonts[str(font["/BaseFont"])] = any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
+        return fonts
+
+    def outline_titles(self) -> list[str]:
+        titles: list[str] = []
+
+        def walk(items):
+            for item in items:
+                if isinstance(item, list):
+                    walk(item)
+                else:
+                    titles.append(item.title)
+
+        walk(self.reader.outline)
+        return titles

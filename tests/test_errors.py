@@ -1,0 +1,148 @@
+"""Bad input: one located line per problem, exit 1, no traceback, nothing lost."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, briefgen
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A throwaway project: the real templates and sources, one small brief."""
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "content").mkdir()
+    shutil.copy(ROOT / "content" / "sources.yaml", tmp_path / "content")
+    shutil.copy(FIXTURES / "mini.yaml", tmp_path / "content" / "mini.yaml")
+    return tmp_path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def assert_fails_with(project: Path, expected: str) -> str:
+    result = briefgen("build", "--jobs", "1", cwd=project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert expected in result.stderr, result.stderr
+    return result.stderr
+
+
+def test_mini_project_builds(project):
+    result = briefgen("build", cwd=project, check=True)
+    assert "build/general/mini.en.pdf" in result.stdout
+    assert (project / "build/general/mini.zh-Hant.pdf").stat().st_size > 1000
+
+
+def test_missing_language_names_file_line_and_fix(project):
+    brief = project / "content/mini.yaml"
+    line = line_of(brief, "zh-Hant: 金管局於2025年11月")
+    edit(brief, "    zh-Hant: 金管局於2025年11月", "    zh-Hant-typo: 金管局於2025年11月")
+    stderr = assert_fails_with(project, "content/mini.yaml:")
+    assert f"content/mini.yaml:{line}:" in stderr
+    assert "missing the zh-Hant text" in stderr
+    assert "unknown key 'zh-Hant-typo'" in stderr
+
+
+def test_empty_text_is_an_error_not_a_fallback(project):
+    brief = project / "content/mini.yaml"
+    edit(brief, "zh-Hant: 香港金融科技企業}", "zh-Hant: ''}")
+    line = line_of(brief, "zh-Hant: ''}")
+    assert_fails_with(project, f"content/mini.yaml:{line}:")
+
+
+def test_unknown_source_is_located(project):
+    brief = project / "content/mini.yaml"
+    edit(brief, "2016 [@hkma-fintech]", "2016 [@hkma-fintec]")
+    edit(brief, "辦公室[@hkma-fintech]", "辦公室[@hkma-fintec]")
+    line = line_of(brief, "[@hkma-fintec]")
+    stderr = assert_fails_with(project, "unknown source 'hkma-fintec'")
+    assert f"content/mini.yaml:{line}:" in stderr
+    assert "content/sources.yaml" in stderr
+
+
+def test_languages_citing_different_sources(project):
+    brief = project / "content/mini.yaml"
+    edit(brief, "2016 [@hkma-fintech]", "2016 [@takungpao-fintech]")
+    assert_fails_with(project, "the languages cite different sources")
+
+
+def test_yaml_syntax_error_is_located(project):
+    brief = project / "content/mini.yaml"
+    edit(brief, "sections:\n", "sections:\n  - id: [unclosed\n")
+    line = line_of(brief, "[unclosed")
+    stderr = assert_fails_with(project, "YAML syntax error")
+    assert f"content/mini.yaml:{line + 1}:" in stderr or f"content/mini.yaml:{line}:" in stderr
+
+
+def test_table_of_unknown_dataset(project):
+    edit(project / "content/mini.yaml", "- table: talent", "- table: talnet")
+    assert_fails_with(project, "shows table 'talnet', which is not in the brief's data block")
+
+
+def test_series_length_disagrees_with_categories(project):
+    edit(project / "content/mini.yaml", "values: [45, 35]", "values: [45]")
+    assert_fails_with(project, "has 1 values but there are 2 categories")
+
+
+def test_unknown_source_field_in_register(project):
+    register = project / "content/sources.yaml"
+    edit(register, "    kind: article\n", "    kind: article\n    isbn: 123\n")
+    line = line_of(register, "isbn: 123")
+    assert_fails_with(project, f"content/sources.yaml:{line}:")
+
+
+def test_template_syntax_error_names_template_and_line(project):
+    template = project / "templates/base/brief.html.j2"
+    edit(template, "<main>", "<main>{% if %}")
+    line = line_of(template, "{% if %}")
+    assert_fails_with(project, f"brief.html.j2:{line}:")
+
+
+def test_template_undefined_variable_names_template_and_line(project):
+    template = project / "templates/base/brief.html.j2"
+    edit(template, "<main>", "<main>{{ doc.no_such_field }}")
+    line = line_of(template, "no_such_field")
+    stderr = assert_fails_with(project, f"brief.html.j2:{line}:")
+    assert "no_such_field" in stderr
+
+
+def test_failed_build_leaves_earlier_artifacts_untouched(project):
+    briefgen("build", cwd=project, check=True)
+    outputs = sorted((project / "build/general").iterdir())
+    before = {path: path.read_bytes() for path in outputs}
+    edit(project / "templates/base/brief.html.j2", "<main>", "<main>{{ doc.no_such_field }}")
+    assert_fails_with(project, "no_such_field")
+    assert sorted((project / "build/general").iterdir()) == outputs, "stray files were left"
+    assert {path: path.read_bytes() for path in outputs} == before
+
+
+def test_raw_html_in_content_is_shown_as_text(project, read_pdf):
+    edit(project / "content/mini.yaml", "It *builds*", "It <script>alert(1)</script> *builds*")
+    briefgen("build", "--lang", "en", cwd=project, check=True)
+    text = read_pdf(project / "build/general/mini.en.pdf").text
+    assert "<script>alert(1)</script>" in text
+
+
+def test_missing_cjk_font_is_an_error(project):
+    css = project / "templates/base/brief.css.j2"
+    edit(
+        css,
+        'font-family: "Noto Sans CJK HK", "Noto Sans", sans-serif;\n  font-size',
+        'font-family: "No Such CJK Font", "Noto Sans", sans-serif;\n  font-size',
+    )
+    assert_fails_with(project, "font(s) not installed: No Such CJK Font")

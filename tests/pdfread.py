@@ -36,16 +36,15 @@ class ReadPdf:
 
         text = page.extract_text(visitor_text=visit)
         result = PageText(text)
-        body_sizes = sorted(size for text, size, _ in runs if len(text) > 3)
-        median = body_sizes[len(body_sizes) // 2] if body_sizes else 0
         current: int | None = None
         last_y = 0.0
+        text_size = 0.0  # size of the last ordinary text run: a call is much smaller
         for text, size, y in runs:
             marker = MARKER.match(text)
             if marker:
                 current = int(marker.group(1))
                 result.notes[current] = ""
-            elif text.strip().isdigit() and size < 0.6 * median:
+            elif text.strip().isdigit() and size < 0.75 * text_size:
                 result.calls.append(int(text.strip()))
                 current = None
             elif current is not None and last_y <= y <= last_y + 2.5 * size:
@@ -55,6 +54,8 @@ class ReadPdf:
                 result.notes[current] += (" " if wrapped else "") + text
             else:
                 current = None  # the running header or footer, after the notes
+            if not text.strip().isdigit():
+                text_size = size
             last_y = y
         return result
 

@@ -17,6 +17,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import BriefgenError
+from .weasyprint_fixes import keep_footnotes_with_their_calls
 
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
@@ -83,6 +84,7 @@ def require_fonts(html: str, template: str) -> None:
 
 def write_pdf(html: str, base_url: Path, allowed_roots: list[Path], target: Path) -> list[str]:
     """Render `html` to the PDF file `target`; return warnings worth showing the user."""
+    keep_footnotes_with_their_calls()
     fetcher = AssetFetcher(allowed_roots)
     collector = WarningCollector()
     logger = logging.getLogger("weasyprint")

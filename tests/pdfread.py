@@ -36,15 +36,28 @@ class ReadPdf:
 
         text = page.extract_text(visitor_text=visit)
         result = PageText(text)
+        def is_call(index: int) -> bool:
+            """A call: digits much smaller than the text beside it (before or after,
+            as a call can open a line), raised a little above that text's baseline.
+            This tells it from a chart's tick labels."""
+            text, size, y = runs[index]
+            if not text.strip().isdigit():
+                return False
+            for neighbour in (index - 1, index + 1):
+                if 0 <= neighbour < len(runs):
+                    other, other_size, other_y = runs[neighbour]
+                    if size < 0.75 * other_size and other_y - 0.5 * other_size < y < other_y:
+                        return True
+            return False
+
         current: int | None = None
         last_y = 0.0
-        text_size = 0.0  # size of the last ordinary text run: a call is much smaller
-        for text, size, y in runs:
+        for index, (text, size, y) in enumerate(runs):
             marker = MARKER.match(text)
             if marker:
                 current = int(marker.group(1))
                 result.notes[current] = ""
-            elif text.strip().isdigit() and size < 0.75 * text_size:
+            elif is_call(index):
                 result.calls.append(int(text.strip()))
                 current = None
             elif current is not None and last_y <= y <= last_y + 2.5 * size:
@@ -54,8 +67,6 @@ class ReadPdf:
                 result.notes[current] += (" " if wrapped else "") + text
             else:
                 current = None  # the running header or footer, after the notes
-            if not text.strip().isdigit():
-                text_size = size
             last_y = y
         return result
 

@@ -138,6 +138,36 @@ def test_raw_html_in_content_is_shown_as_text(project, read_pdf):
     assert "<script>alert(1)</script>" in text
 
 
+def test_prose_reads_figures_from_the_data_block(project, read_pdf):
+    briefgen("build", cwd=project, check=True)
+    english = read_pdf(project / "build/general/mini.en.pdf").text
+    chinese = read_pdf(project / "build/general/mini.zh-Hant.pdf").text
+    assert "lead the list at 45%" in english
+    assert "比例為45%" in chinese
+    edit(project / "content/mini.yaml", "values: [45, 35]", "values: [47, 35]")
+    briefgen("build", cwd=project, check=True)
+    from pdfread import ReadPdf  # not the session cache: the file changed
+
+    assert "lead the list at 47%" in ReadPdf(project / "build/general/mini.en.pdf").text
+
+
+def test_unknown_figure_reference_is_located(project):
+    brief = project / "content/mini.yaml"
+    edit(brief, "at {=talent.app-dev}", "at {=talent.app-devs}")
+    line = line_of(brief, "{=talent.app-devs}")
+    stderr = assert_fails_with(project, "no category 'app-devs'")
+    assert f"content/mini.yaml:{line}:" in stderr
+
+
+def test_chart_of_a_dataset_without_chart_spec(project):
+    edit(
+        project / "content/mini.yaml",
+        "    chart:\n      kind: barh",
+        "    unused:\n      kind: barh",
+    )
+    assert_fails_with(project, "unknown key 'unused'")
+
+
 def test_missing_cjk_font_is_an_error(project):
     css = project / "templates/base/brief.css.j2"
     edit(

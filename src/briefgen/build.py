@@ -9,20 +9,18 @@ a good one was.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 import traceback
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
+from .charts import ChartRenderer
 from .errors import BriefgenError, ContentError, Problem
+from .files import atomic_output
 from .i18n import Messages
 from .load import load_audience, load_brief, load_sources
 from .model import Audience, Brief, SourceRegister
@@ -119,8 +117,14 @@ def plan(
     return jobs
 
 
-def render_job_html(loaded: LoadedProject, job: Job) -> str:
-    """The intermediate HTML of one job."""
+def chart_cache(out: Path) -> Path:
+    """Where charts are drawn: shared by every job of a build, kept between builds."""
+    return out / ".cache" / "charts"
+
+
+def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) -> str:
+    """The intermediate HTML of one job (charts are drawn into the build's cache)."""
+    out = out or loaded.project.root / "build"
     view = BriefView(
         loaded.briefs[job.brief],
         job.brief,
@@ -128,6 +132,7 @@ def render_job_html(loaded: LoadedProject, job: Job) -> str:
         loaded.register,
         loaded.messages,
         job.lang,
+        ChartRenderer(chart_cache(out)),
     )
     try:
         return render_html(loaded.project, job.audience, view)
@@ -167,33 +172,14 @@ def _template_location(error: BaseException) -> tuple[Path, int]:
     return Path("templates"), 1
 
 
-@contextmanager
-def atomic_output(target: Path) -> Iterator[Path]:
-    """A temporary path beside `target`, moved over it only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent
-    )
-    os.close(handle)
-    temporary_path = Path(temporary)
-    # mkstemp creates the file private (0600); an artifact is an ordinary file.
-    umask = os.umask(0)
-    os.umask(umask)
-    temporary_path.chmod(0o666 & ~umask)
-    try:
-        yield temporary_path
-        os.replace(temporary_path, target)
-    finally:
-        temporary_path.unlink(missing_ok=True)
-
-
 def run_job(loaded: LoadedProject, job: Job, out: Path) -> list[str]:
     """Build one artifact; return warnings."""
-    html = render_job_html(loaded, job)
+    html = render_job_html(loaded, job, out)
     template = str(loaded.project.audience_dir(job.audience))
     require_fonts(html, template)
+    assets = [loaded.project.templates, chart_cache(out)]
     with atomic_output(job.target(out)) as temporary:
-        return write_pdf(html, loaded.project.templates, [loaded.project.templates], temporary)
+        return write_pdf(html, loaded.project.templates, assets, temporary)
 
 
 # -- parallel execution --------------------------------------------------------

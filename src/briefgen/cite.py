@@ -9,13 +9,14 @@ number in document order, so the two formats agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markupsafe import Markup, escape
 
 from .i18n import Messages, partial_date
-from .model import Source, SourceRegister
+from .model import FIGURE_REFERENCE, Source, SourceRegister
 
 _GROUP_AT = re.compile(r"\[@([^\]\s;]+(?:\s*;\s*@[^\]\s;]+)*)\]")
 
@@ -83,30 +84,48 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _figure_rule(state: StateInline, silent: bool) -> bool:
+    """markdown-it inline rule: `{=dataset.category[.series]}`, a figure from the data block."""
+    if state.src[state.pos : state.pos + 2] != "{=":
+        return False
+    match = FIGURE_REFERENCE.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("figure_reference", "", 0)
+        token.meta = {"dataset": match.group(1), "reference": match.group(2)}
+    state.pos = match.end()
+    return True
+
+
 def markdown_renderer() -> MarkdownIt:
-    """CommonMark with raw HTML shown as text, plus Pandoc-style citations."""
+    """CommonMark with raw HTML shown as text, Pandoc-style citations and figure references."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.before("link", "figure_reference", _figure_rule)
 
     def render_citation(self, tokens, idx, options, env) -> str:
         return str(env["citer"].footnote(tokens[idx].meta["ids"]))
 
+    def render_figure(self, tokens, idx, options, env) -> str:
+        meta = tokens[idx].meta
+        return str(escape(env["figure"](meta["dataset"], meta["reference"])))
+
     md.add_render_rule("citation", render_citation)
+    md.add_render_rule("figure_reference", render_figure)
     return md
 
 
 class InlineMarkdown:
-    """Renders one paragraph's Markdown (inline only) with its citations as footnotes."""
+    """Renders one paragraph's Markdown (inline only): citations become footnotes and
+    figure references the figure itself, formatted for the reader's language."""
 
-    def __init__(self, citer: Citer):
+    def __init__(self, citer: Citer, figure: Callable[[str, str], str]):
         self.citer = citer
+        self.figure = figure
         self.md = markdown_renderer()
 
     def __call__(self, text: str) -> Markup:
         # Spaces before a footnote call would show as a gap before the number.
         text = re.sub(r"\s+(?=\[@)", "", text.strip())
-        return Markup(self.md.renderInline(text, {"citer": self.citer}))
-
-    def plain(self, text: str) -> Markup:
-        """Text that is not Markdown (labels, captions): escaped as it is."""
-        return escape(text)
+        return Markup(self.md.renderInline(text, {"citer": self.citer, "figure": self.figure}))

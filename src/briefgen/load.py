@@ -20,7 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from .errors import ContentError, Problem
-from .model import AUTHORED_LANGUAGES, Audience, Brief, SourceRegister, cited_ids
+from .model import AUTHORED_LANGUAGES, FIGURE_REFERENCE, Audience, Brief, SourceRegister, cited_ids
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -169,6 +169,9 @@ def _citation_problems(document: Document, brief: Brief, register: SourceRegiste
                             f"unknown source '{source_id}' in [@{source_id}]",
                             f"register it in content/sources.yaml or use one of: {known}",
                         )
+        for lang in groups:
+            for match in FIGURE_REFERENCE.finditer(text[lang]):
+                yield from _figure_problem(document, brief, [*path, lang], match)
         if len(groups) == len(AUTHORED_LANGUAGES) and len(set(map(str, groups.values()))) > 1:
             yield document.problem(
                 path,
@@ -190,6 +193,26 @@ def _citation_problems(document: Document, brief: Brief, register: SourceRegiste
                 f"unknown source '{dataset.source}'",
                 f"use one of: {known}",
             )
+
+
+def _figure_problem(document: Document, brief: Brief, path: list, match):
+    """A `{=dataset.key}` reference that names no figure."""
+    name, reference = match.group(1), match.group(2)
+    dataset = brief.data.get(name)
+    if dataset is None:
+        known = ", ".join(sorted(brief.data)) or "none"
+        yield document.problem(
+            path, f"{match.group(0)} names no dataset '{name}'", f"use one of: {known}"
+        )
+        return
+    try:
+        dataset.value(reference)
+    except KeyError as error:
+        yield document.problem(
+            path,
+            f"{match.group(0)}: {error.args[0]}",
+            "add `keys:` to the dataset, one per category, or fix the reference",
+        )
 
 
 def _texts_with_paths(node: Any, path: tuple[str | int, ...] = ()):

@@ -28,6 +28,9 @@ NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)
 SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
+#: `{=dataset.category}` or `{=dataset.category.series}`: a figure from the data block.
+FIGURE_REFERENCE = re.compile(r"\{=([a-z0-9-]+)\.([a-z0-9-]+(?:\.[a-z0-9-]+)?)\}")
+
 #: `[@id]` or `[@id; @other]`, Pandoc's citation syntax.
 CITATION_GROUP = re.compile(r"\[(@[^\]\s;]+(?:\s*;\s*@[^\]\s;]+)*)\]")
 
@@ -113,11 +116,28 @@ class SourceRegister(Strict):
 
 class Series(Strict):
     label: Text
+    #: A name for prose to refer to this series: `{=dataset.category.series}`.
+    key: Slug | None = None
     #: Numbers for figures; texts for annotation columns (such as a period).
     values: list[float | Text]
 
     def is_numeric(self) -> bool:
         return all(isinstance(value, int | float) for value in self.values)
+
+
+class ChartSpec(Strict):
+    """How a dataset is drawn. It sits in the dataset, next to the numbers it draws."""
+
+    #: bar / barh: one bar per category; line / step: a value over time (categories
+    #: are the periods); compare: two series side by side (before / after).
+    kind: Literal["bar", "barh", "line", "step", "compare"]
+    alt: Text
+    title: Text | None = None  #: defaults to the dataset's title
+    value_label: Text | None = None  #: the value axis
+    category_label: Text | None = None  #: the category axis; defaults to the dataset's
+    #: Which numeric series to draw, by position (default: all numeric series;
+    #: `compare` needs exactly two).
+    series: list[int] | None = None
 
 
 class Dataset(Strict):
@@ -128,18 +148,70 @@ class Dataset(Strict):
     unit: Literal["percent", "count", "rank", "text"] = "count"
     category_label: Text
     categories: list[Text] = Field(min_length=1)
+    #: Names for prose to refer to categories, one per category: `{=dataset.key}`.
+    keys: list[Slug] | None = None
     series: list[Series] = Field(min_length=1)
     note: Text | None = None
+    chart: ChartSpec | None = None
+
+    def drawn_series(self) -> list[Series]:
+        """The numeric series the chart draws."""
+        if self.chart is None:
+            return []
+        chosen = (
+            [self.series[i] for i in self.chart.series]
+            if self.chart.series is not None
+            else [series for series in self.series if series.is_numeric()]
+        )
+        return chosen
+
+    def value(self, reference: str) -> tuple[float, str]:
+        """The figure `category[.series]` names, with the dataset's unit."""
+        category, _, series_key = reference.partition(".")
+        if not self.keys or category not in self.keys:
+            raise KeyError(
+                f"no category '{category}' (keys: {', '.join(self.keys or []) or 'none'})"
+            )
+        row = self.keys.index(category)
+        numeric = [series for series in self.series if series.is_numeric()]
+        if series_key:
+            matches = [series for series in self.series if series.key == series_key]
+            if not matches:
+                keys = ", ".join(series.key for series in self.series if series.key) or "none"
+                raise KeyError(f"no series '{series_key}' (keys: {keys})")
+            chosen = matches[0]
+        elif numeric:
+            chosen = numeric[0]
+        else:
+            raise KeyError("the dataset has no numeric series")
+        value = chosen.values[row]
+        if not isinstance(value, int | float):
+            raise KeyError(f"'{reference}' is a text, not a figure")
+        return float(value), self.unit
 
     @model_validator(mode="after")
     def _series_lengths(self) -> Dataset:
         expected = len(self.categories)
+        if self.keys is not None and len(self.keys) != expected:
+            raise ValueError(
+                f"keys has {len(self.keys)} names but there are {expected} categories; "
+                "give one key per category"
+            )
         for index, series in enumerate(self.series):
             if len(series.values) != expected:
                 raise ValueError(
                     f"series {index + 1} ({series.label.en!r}) has {len(series.values)} values "
                     f"but there are {expected} categories; give one value per category"
                 )
+        if self.chart is not None:
+            chosen = self.chart.series
+            if chosen is not None and any(not 0 <= i < len(self.series) for i in chosen):
+                raise ValueError(f"chart.series must be positions 0 to {len(self.series) - 1}")
+            drawn = self.drawn_series()
+            if not drawn or not all(series.is_numeric() for series in drawn):
+                raise ValueError("a chart draws numeric series only; choose them in chart.series")
+            if self.chart.kind == "compare" and len(drawn) != 2:
+                raise ValueError("a compare chart draws exactly two series (before, after)")
         return self
 
 
@@ -161,7 +233,13 @@ class TableRef(Strict):
     table: Slug
 
 
-Block = Paragraph | Bullets | TableRef
+class ChartRef(Strict):
+    """A chart of a dataset of the brief's `data` block (the dataset declares `chart`)."""
+
+    chart: Slug
+
+
+Block = Paragraph | Bullets | TableRef | ChartRef
 
 
 class Section(Strict):
@@ -195,14 +273,26 @@ class Brief(Strict):
             raise ValueError(
                 f"section ids must be unique; repeated: {', '.join(sorted(duplicates))}"
             )
+        known = ", ".join(sorted(self.data)) or "none"
         for section in self.sections:
             for block in section.blocks:
                 if isinstance(block, TableRef) and block.table not in self.data:
-                    known = ", ".join(sorted(self.data)) or "none"
                     raise ValueError(
                         f"section {section.id!r} shows table {block.table!r}, which is not in "
                         f"the brief's data block (known: {known})"
                     )
+                if isinstance(block, ChartRef):
+                    dataset = self.data.get(block.chart)
+                    if dataset is None:
+                        raise ValueError(
+                            f"section {section.id!r} shows chart {block.chart!r}, which is not "
+                            f"in the brief's data block (known: {known})"
+                        )
+                    if dataset.chart is None:
+                        raise ValueError(
+                            f"section {section.id!r} shows chart {block.chart!r}, but that "
+                            "dataset declares no `chart:`; add one (kind, alt)"
+                        )
         return self
 
     def texts(self) -> list[Text]:

@@ -15,9 +15,20 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .cite import Citer, InlineMarkdown
+from .charts import ChartRenderer
+from .cite import Citer, InlineMarkdown, format_source
 from .i18n import LANGUAGES, Messages, format_value, long_date
-from .model import Audience, Brief, Bullets, Dataset, Paragraph, SourceRegister, TableRef, Text
+from .model import (
+    Audience,
+    Brief,
+    Bullets,
+    ChartRef,
+    Dataset,
+    Paragraph,
+    SourceRegister,
+    TableRef,
+    Text,
+)
 
 
 @dataclass
@@ -45,11 +56,24 @@ class TableView:
 
 
 @dataclass
+class FigureView:
+    number: int
+    id: str
+    title: str
+    alt: str
+    svg: str  #: file URL of the SVG, for the PDF
+    png: str  #: path of the PNG, for the DOCX
+    width_mm: int
+    source: str  #: the source line under the chart
+    kind: str = "chart"
+
+
+@dataclass
 class SectionView:
     id: str
     title: str
     tags: list[str]
-    blocks: list[ParagraphView | BulletsView | TableView] = field(default_factory=list)
+    blocks: list[ParagraphView | BulletsView | TableView | FigureView] = field(default_factory=list)
 
 
 @dataclass
@@ -103,13 +127,17 @@ class BriefView:
         register: SourceRegister,
         messages: Messages,
         lang: str,
+        charts: ChartRenderer,
     ):
         self.name = name
         self.lang = lang
         self.language = LANGUAGES[lang]
         self._messages = messages
         self.citer = Citer(register, messages, lang)
-        md = InlineMarkdown(self.citer)
+        self._register = register
+        self._charts = charts
+        self._data = brief.data
+        md = InlineMarkdown(self.citer, self.figure)
         text = lambda value: value.get(lang)  # noqa: E731 - a short local alias
 
         self.title = text(brief.title)
@@ -128,6 +156,7 @@ class BriefView:
             for figure in brief.key_figures
         ]
         self.tables: list[TableView] = []
+        self.figures: list[FigureView] = []
         self.sections: list[SectionView] = []
         for section in brief.sections:
             view = SectionView(section.id, text(section.title), list(section.tags))
@@ -140,6 +169,10 @@ class BriefView:
                     table = self._table(block.table, brief.data[block.table], md)
                     self.tables.append(table)
                     view.blocks.append(table)
+                elif isinstance(block, ChartRef):
+                    chart = self._chart(block.chart, brief.data[block.chart])
+                    self.figures.append(chart)
+                    view.blocks.append(chart)
             self.sections.append(view)
         self.keywords = [section.title for section in self.sections]
 
@@ -164,6 +197,28 @@ class BriefView:
         numeric = [False, *(series.is_numeric() for series in dataset.series)]
         note = md(dataset.note.get(lang)) if dataset.note else None
         return TableView(number, name, caption, header, rows, numeric, note)
+
+    def _chart(self, name: str, dataset: Dataset) -> FigureView:
+        lang = self.lang
+        assert dataset.chart is not None
+        files = self._charts.render(dataset, lang)
+        title = (dataset.chart.title or dataset.title).get(lang)
+        source = format_source(self._register.sources[dataset.source], lang, self._messages)
+        return FigureView(
+            number=len(self.figures) + 1,
+            id=name,
+            title=title,
+            alt=dataset.chart.alt.get(lang),
+            svg=files.svg.resolve().as_uri(),
+            png=str(files.png.resolve()),
+            width_mm=files.width_mm,
+            source=self.t("source", source=source),
+        )
+
+    def figure(self, dataset: str, reference: str) -> str:
+        """A figure from the data block, formatted for this edition: `45%`, `1,200`."""
+        value, unit = self._data[dataset].value(reference)
+        return format_value(value, unit, self.lang)
 
     def t(self, key: str, **values: object) -> str:
         """A generated word from the message catalogue, in this edition's language."""

@@ -28,7 +28,7 @@ from .i18n import format_value
 from .model import Dataset
 
 #: Bump when the drawing code changes in a way the hash cannot see.
-STYLE_VERSION = 1
+STYLE_VERSION = 2
 WIDTH_MM = 160
 PNG_DPI = 200
 
@@ -195,6 +195,8 @@ class ChartRenderer:
             axes.set_ylabel(content["value_label"])
             axes.yaxis.grid(True, color=theme.grid, linewidth=0.6)
             axes.margins(y=0.15)
+        if content["unit"] in ("count", "rank"):  # no 12.5 banks
+            (axes.xaxis if horizontal else axes.yaxis).set_major_locator(MaxNLocator(integer=True))
         axes.set_axisbelow(True)
         if len(series) > 1:
             axes.legend(frameon=False, fontsize=7.5, loc="lower right")

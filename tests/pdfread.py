@@ -45,7 +45,7 @@ class ReadPdf:
                 return False
             for neighbour in (index - 1, index + 1):
                 if 0 <= neighbour < len(runs):
-                    other, other_size, other_y = runs[neighbour]
+                    _, other_size, other_y = runs[neighbour]
                     if size < 0.75 * other_size and other_y - 0.5 * other_size < y < other_y:
                         return True
             return False

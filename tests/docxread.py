@@ -1,0 +1,101 @@
+"""Read a built DOCX back the way Word sees it: parts, paragraphs, footnotes, fields."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {
+    "w": W,
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
+
+
+def w(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+class ReadDocx:
+    def __init__(self, path: Path | bytes):
+        source = path if isinstance(path, Path) else __import__("io").BytesIO(path)
+        with zipfile.ZipFile(source) as package:
+            self.names = package.namelist()
+            self.parts = {name: package.read(name) for name in self.names}
+        self.document = self.xml("word/document.xml")
+        self.styles = self.xml("word/styles.xml")
+        self.settings = self.xml("word/settings.xml")
+        self.footnotes = (
+            self.xml("word/footnotes.xml") if "word/footnotes.xml" in self.parts else None
+        )
+        self.style_names = {
+            style.get(w("styleId")): style.find(w("name")).get(w("val"))
+            for style in self.styles.iter(w("style"))
+        }
+
+    def xml(self, name: str) -> etree._Element:
+        return etree.fromstring(self.parts[name])
+
+    @property
+    def body(self) -> etree._Element:
+        return self.document.find(w("body"))
+
+    def style_of(self, paragraph: etree._Element) -> str:
+        style = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
+        return self.style_names.get(style.get(w("val")) if style is not None else None, "Normal")
+
+    def notes(self) -> dict[str, etree._Element]:
+        """Footnotes by id, separators excluded."""
+        assert self.footnotes is not None, "no word/footnotes.xml"
+        return {
+            note.get(w("id")): note
+            for note in self.footnotes.iter(w("footnote"))
+            if note.get(w("type")) in (None, "normal")
+        }
+
+    def references(self) -> list[str]:
+        """Footnote ids in the order the text calls them."""
+        return [ref.get(w("id")) for ref in self.document.iter(w("footnoteReference"))]
+
+    def note_texts(self) -> list[str]:
+        """The footnotes' texts, in the order they are called, their own numbers left out."""
+        notes = self.notes()
+        return [text_of(notes[note_id]).strip() for note_id in self.references()]
+
+    def paragraphs(self) -> list[etree._Element]:
+        """Every paragraph of the body, in tables too, in reading order."""
+        return list(self.body.iter(w("p")))
+
+    def headings(self) -> list[tuple[str, str]]:
+        wanted = ("Title", "TOC Heading", "heading 1", "heading 2", "heading 3")
+        return [
+            (self.style_of(p), text_of(p)) for p in self.paragraphs() if self.style_of(p) in wanted
+        ]
+
+    def instructions(self, root: etree._Element | None = None) -> list[str]:
+        root = self.document if root is None else root
+        found, current = [], None
+        for element in root.iter(w("fldChar"), w("instrText")):
+            if element.tag == w("instrText"):
+                current = (current or "") + (element.text or "")
+            elif element.get(w("fldCharType")) in ("separate", "end") and current is not None:
+                found.append(current.strip())
+                current = None
+        return found
+
+
+def text_of(element: etree._Element, numbers: dict[str, int] | None = None) -> str:
+    """The text a reader sees: w:t and field results; footnote calls as their numbers
+    when `numbers` maps footnote ids to numbers (else left out)."""
+    parts = []
+    for node in element.iter(w("t"), w("footnoteReference"), w("tab"), w("br")):
+        if node.tag == w("t"):
+            parts.append(node.text or "")
+        elif node.tag == w("footnoteReference") and numbers is not None:
+            parts.append(str(numbers[node.get(w("id"))]))
+        elif node.tag in (w("tab"), w("br")) and node.getparent().tag == w("r"):
+            parts.append(" ")
+    return "".join(parts)

@@ -29,8 +29,9 @@ def format_source(source: Source, lang: str, messages: Messages) -> str:
     if source.author:
         parts.append(source.author.get(lang))
     own_title = source.title.get(source.language)
-    if source.language == lang:
-        parts.append(messages.t("title_quoted", lang, title=own_title))
+    if source.language == lang or (source.language[:2] == lang[:2] == "zh"):
+        # One script of Chinese read in the other: the same title, converted.
+        parts.append(messages.t("title_quoted", lang, title=source.title.get(lang)))
     else:
         parts.append(
             messages.t(
@@ -67,6 +68,36 @@ class Citer:
         self.count += 1
         return Markup('<span class="footnote" data-sources="{}">{}</span>').format(
             " ".join(source_ids), self.note_text(source_ids)
+        )
+
+
+class SharedNoteCiter(Citer):
+    """The footnotes of a bilingual edition: one note per citation, naming the
+    source in every language of the edition."""
+
+    def __init__(self, register: SourceRegister, messages: Messages, languages: tuple[str, ...]):
+        super().__init__(register, messages, languages[0])
+        self.languages = languages
+
+    def note_text(self, source_ids: list[str]) -> str:
+        texts = []
+        for lang in self.languages:
+            join = self.messages.t("citation_join", lang)
+            sources = [
+                format_source(self.register.sources[i], lang, self.messages) for i in source_ids
+            ]
+            texts.append(join.join(sources) + self.messages.t("citation_end", lang))
+        return " ".join(texts)
+
+
+class NoteReferenceCiter(Citer):
+    """The other column of a bilingual edition: it calls the notes the first column
+    sets, by number, in the same order."""
+
+    def footnote(self, source_ids: list[str]) -> Markup:
+        self.count += 1
+        return Markup('<sup class="note-ref" data-sources="{}">{}</sup>').format(
+            " ".join(source_ids), self.count
         )
 
 

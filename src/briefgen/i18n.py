@@ -17,6 +17,7 @@ from babel.numbers import format_decimal, format_percent
 
 from .errors import ContentError
 from .load import read_yaml
+from .simplified import to_simplified
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,11 @@ class Language:
 LANGUAGES: dict[str, Language] = {
     "en": Language("en", "en", "en_HK", "en-GB"),
     "zh-Hant": Language("zh-Hant", "zh-Hant-HK", "zh_Hant_HK", "zh-HK"),
+    # Derived from zh-Hant with OpenCC; for mainland readers.
+    "zh-Hans": Language("zh-Hans", "zh-Hans", "zh_Hans_CN", "zh-CN"),
 }
+#: Languages the catalogue and content are written in; the others are derived.
+AUTHORED = ("en", "zh-Hant")
 
 
 class Messages:
@@ -42,7 +47,7 @@ class Messages:
         self._catalogue: dict[str, dict[str, str]] = {}
         problems = []
         for key, texts in document.data.items():
-            missing = [lang for lang in LANGUAGES if not (texts or {}).get(lang)]
+            missing = [lang for lang in AUTHORED if not (texts or {}).get(lang)]
             if missing:
                 problems.append(
                     document.problem(
@@ -56,10 +61,13 @@ class Messages:
             raise ContentError(problems)
 
     def t(self, key: str, lang: str, **values: object) -> str:
-        try:
-            template = self._catalogue[key][lang]
-        except KeyError:
-            raise KeyError(f"{self.path}: no message '{key}' for language {lang!r}") from None
+        if lang == "zh-Hans" and "zh-Hans" not in self._catalogue.get(key, {}):
+            template = to_simplified(self.t(key, "zh-Hant"))
+        else:
+            try:
+                template = self._catalogue[key][lang]
+            except KeyError:
+                raise KeyError(f"{self.path}: no message '{key}' for language {lang!r}") from None
         return template.format(**values) if values else template
 
     def fields(self, key: str, lang: str) -> list[str | tuple[str]]:

@@ -8,15 +8,15 @@ safe Markup), so a designer never deals with language keys or Markdown.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .charts import ChartRenderer
-from .cite import Citer, InlineMarkdown, format_source
+from .cite import Citer, InlineMarkdown, NoteReferenceCiter, SharedNoteCiter, format_source
 from .i18n import LANGUAGES, Messages, format_value, long_date
 from .model import (
     Audience,
@@ -29,6 +29,7 @@ from .model import (
     TableRef,
     Text,
 )
+from .paths import Project
 
 
 @dataclass
@@ -61,7 +62,7 @@ class FigureView:
     id: str
     title: str
     alt: str
-    svg: str  #: file URL of the SVG, for the PDF
+    svg: str  #: the SVG as a data: URL, for the PDF
     png: str  #: path of the PNG, for the DOCX
     width_mm: int
     source: str  #: the source line under the chart
@@ -74,24 +75,6 @@ class SectionView:
     title: str
     tags: list[str]
     blocks: list[ParagraphView | BulletsView | TableView | FigureView] = field(default_factory=list)
-
-
-@dataclass
-class Project:
-    """Where the project's inputs live."""
-
-    root: Path
-
-    @property
-    def content(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    def audience_dir(self, audience: str) -> Path:
-        return self.templates / "audiences" / audience
 
 
 def template_environment(project: Project, audience: str) -> SandboxedEnvironment:
@@ -128,12 +111,14 @@ class BriefView:
         messages: Messages,
         lang: str,
         charts: ChartRenderer,
+        citer: Citer | None = None,
     ):
         self.name = name
         self.lang = lang
         self.language = LANGUAGES[lang]
+        self.bilingual = False
         self._messages = messages
-        self.citer = Citer(register, messages, lang)
+        self.citer = citer or Citer(register, messages, lang)
         self._register = register
         self._charts = charts
         self._data = brief.data
@@ -209,7 +194,9 @@ class BriefView:
             id=name,
             title=title,
             alt=dataset.chart.alt.get(lang),
-            svg=files.svg.resolve().as_uri(),
+            # Inline, not a file URL: WeasyPrint names images by URL, and a path
+            # would make the PDF depend on where the project is checked out.
+            svg="data:image/svg+xml;base64," + base64.b64encode(files.svg.read_bytes()).decode(),
             png=str(files.png.resolve()),
             width_mm=files.width_mm,
             source=self.t("source", source=source),
@@ -235,8 +222,99 @@ class BriefView:
         return Markup(" ".join(parts))
 
 
-def render_html(project: Project, audience_name: str, view: BriefView) -> str:
-    """Render the audience's `brief.html.j2` (which extends the base) for one edition."""
+@dataclass
+class Pair:
+    """One row of the bilingual edition: the same block in English and in Chinese."""
+
+    en: object
+    zh: object
+
+
+class BilingualView:
+    """English and Traditional Chinese side by side, block by block.
+
+    The two columns share one set of footnotes: the English column carries the
+    notes (each naming the source in both languages) and the Chinese column
+    calls the same numbers, so a reader of either column finds the same note.
+    """
+
+    def __init__(
+        self,
+        brief: Brief,
+        name: str,
+        audience: Audience,
+        register: SourceRegister,
+        messages: Messages,
+        charts: ChartRenderer,
+    ):
+        self.name = name
+        self.lang = "bilingual"
+        self.bilingual = True
+        self.language = LANGUAGES["en"]
+        self._messages = messages
+        self.en = BriefView(
+            brief,
+            name,
+            audience,
+            register,
+            messages,
+            "en",
+            charts,
+            citer=SharedNoteCiter(register, messages, ("en", "zh-Hant")),
+        )
+        self.zh = BriefView(
+            brief,
+            name,
+            audience,
+            register,
+            messages,
+            "zh-Hant",
+            charts,
+            citer=NoteReferenceCiter(register, messages, "zh-Hant"),
+        )
+        for item in [*self.zh.figures, *self.zh.tables]:
+            item.id = f"{item.id}-zh"  # anchors are unique in the document
+        self.title = self.en.title
+        self.subtitle = self.en.subtitle
+        self.as_of = self.en.as_of
+        self.as_of_iso = self.en.as_of_iso
+        self.edition = self.en.edition
+        self.classification = self.en.classification
+        self.figures = self.en.figures
+        self.keywords = self.en.keywords + self.zh.keywords
+        self.summary = [Pair(*pair) for pair in zip(self.en.summary, self.zh.summary, strict=True)]
+        self.key_figures = [
+            Pair(*pair) for pair in zip(self.en.key_figures, self.zh.key_figures, strict=True)
+        ]
+        self.sections = [
+            Pair(*pair) for pair in zip(self.en.sections, self.zh.sections, strict=True)
+        ]
+
+    def rows(self, section: Pair) -> list[Pair]:
+        """A section's blocks, paired; a list becomes one row per item, so that each
+        item sits beside its translation and no row outgrows a page."""
+        rows = []
+        for en, zh in zip(section.en.blocks, section.zh.blocks, strict=True):
+            if isinstance(en, BulletsView) and isinstance(zh, BulletsView):
+                rows.extend(
+                    Pair(BulletsView([a]), BulletsView([b]))
+                    for a, b in zip(en.items, zh.items, strict=True)
+                )
+            else:
+                rows.append(Pair(en, zh))
+        return rows
+
+    def t(self, key: str, **values: object) -> str:
+        """A generated word in both languages: `Contents 目錄`."""
+        return f"{self.en.t(key, **values)} {self.zh.t(key, **values)}"
+
+    def css_content(self, key: str) -> Markup:
+        return Markup(f'{self.en.css_content(key)} "  ·  " {self.zh.css_content(key)}')
+
+
+def render_html(project: Project, audience_name: str, view: BriefView | BilingualView) -> str:
+    """Render the audience's template (which extends the base) for one edition."""
     env = template_environment(project, audience_name)
-    template = env.get_template("brief.html.j2")
+    name = "bilingual.html.j2" if view.bilingual else "brief.html.j2"
+    template = env.get_template(name)
     return template.render(doc=view, t=view.t, css_content=view.css_content)

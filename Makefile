@@ -2,6 +2,7 @@
 # make test    - set up what is missing (plus test tools), then run the tests
 # make check   - validate content and templates without rendering
 # make lint    - ruff
+# make bench   - time a cold build, a no-op and a one-brief rebuild; sizes; build/bench.json
 # make clean   - remove build outputs (keeps .venv)
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ BIN    := $(VENV)/bin
 # The venv is (re)installed whenever pyproject.toml changes.
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: report test check lint clean distclean setup setup-system setup-system-test
+.PHONY: report test check lint bench clean distclean setup setup-system setup-system-test
 
 report: setup
 	$(BIN)/briefgen build
@@ -21,6 +22,9 @@ test: setup setup-system-test
 
 check: $(VENV_STAMP)
 	$(BIN)/briefgen check
+
+bench: setup
+	$(BIN)/python scripts/bench.py
 
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -9,34 +9,26 @@ a good one was.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-
-from .charts import ChartRenderer
 from .errors import BriefgenError, ContentError, Problem
 from .files import atomic_output
-from .i18n import Messages
-from .load import load_audience, load_brief, load_sources
-from .model import Audience, Brief, SourceRegister
-from .render_html import BriefView, Project, render_html
-from .write_pdf import require_fonts, write_pdf
+from .incremental import BuildState, Fingerprints, Job
+from .paths import Project
 
+if TYPE_CHECKING:  # the heavy modules are imported when something is built
+    from .i18n import Messages
+    from .model import Audience, Brief, SourceRegister
 
-@dataclass(frozen=True)
-class Job:
-    brief: str
-    audience: str
-    lang: str
-    format: str
-
-    def target(self, out: Path) -> Path:
-        return out / self.audience / f"{self.brief}.{self.lang}.{self.format}"
+__all__ = ["Job", "LoadedProject", "Project", "build", "load_project", "plan", "run_build"]
 
 
 @dataclass
@@ -52,6 +44,10 @@ class LoadedProject:
 
 def load_project(project: Project) -> LoadedProject:
     """Load and validate all inputs, collecting every problem before failing."""
+    from . import simplified
+    from .i18n import Messages
+    from .load import load_audience, load_brief, load_phrases, load_sources
+
     problems: list[Problem] = []
 
     def attempt(loader, *args):
@@ -62,6 +58,10 @@ def load_project(project: Project) -> LoadedProject:
             return None
 
     register = attempt(load_sources, project.content / "sources.yaml")
+    phrases = project.content / "zh-Hans.yaml"
+    if phrases.is_file():
+        overrides = attempt(load_phrases, phrases)
+        simplified.configure(overrides.phrases if overrides else {})
     messages = attempt(Messages, project.templates / "base" / "messages.yaml")
     audiences = {}
     for path in sorted((project.templates / "audiences").glob("*/audience.yaml")):
@@ -80,8 +80,12 @@ def load_project(project: Project) -> LoadedProject:
     return LoadedProject(project, register, messages, audiences, briefs)
 
 
+#: Files in content/ that are not briefs.
+PROJECT_FILES = frozenset({"sources.yaml", "zh-Hans.yaml"})
+
+
 def brief_paths(project: Project) -> list[Path]:
-    return sorted(p for p in project.content.glob("*.yaml") if p.name != "sources.yaml")
+    return sorted(p for p in project.content.glob("*.yaml") if p.name not in PROJECT_FILES)
 
 
 def plan(
@@ -124,16 +128,21 @@ def chart_cache(out: Path) -> Path:
 
 def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) -> str:
     """The intermediate HTML of one job (charts are drawn into the build's cache)."""
+    import jinja2
+
+    from .charts import ChartRenderer
+    from .render_html import BilingualView, BriefView, render_html
+
     out = out or loaded.project.root / "build"
-    view = BriefView(
-        loaded.briefs[job.brief],
-        job.brief,
-        loaded.audiences[job.audience],
-        loaded.register,
-        loaded.messages,
-        job.lang,
-        ChartRenderer(chart_cache(out)),
-    )
+    charts = ChartRenderer(chart_cache(out))
+    brief = loaded.briefs[job.brief]
+    audience = loaded.audiences[job.audience]
+    if job.lang == "bilingual":
+        view = BilingualView(brief, job.brief, audience, loaded.register, loaded.messages, charts)
+    else:
+        view = BriefView(
+            brief, job.brief, audience, loaded.register, loaded.messages, job.lang, charts
+        )
     try:
         return render_html(loaded.project, job.audience, view)
     except jinja2.TemplateSyntaxError as error:
@@ -174,17 +183,68 @@ def _template_location(error: BaseException) -> tuple[Path, int]:
 
 def run_job(loaded: LoadedProject, job: Job, out: Path) -> list[str]:
     """Build one artifact; return warnings."""
-    html = render_job_html(loaded, job, out)
-    template = str(loaded.project.audience_dir(job.audience))
-    require_fonts(html, template)
+    return run_edition(loaded, [job], out)[0].warnings
+
+
+def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outcome]:
+    """Build the formats of one edition from one rendering of its HTML (and charts)."""
+    from .write_docx import write_docx
+    from .write_pdf import require_fonts, write_pdf
+
+    started = time.perf_counter()
+    first = jobs[0]
+    template = str(loaded.project.audience_dir(first.audience))
+    try:
+        html = render_job_html(loaded, first, out)
+        require_fonts(html, template)
+    except BriefgenError as error:
+        return [Outcome(job, failure="\n".join(error.lines())) for job in jobs]
     assets = [loaded.project.templates, chart_cache(out)]
-    with atomic_output(job.target(out)) as temporary:
-        return write_pdf(html, loaded.project.templates, assets, temporary)
+    shared = time.perf_counter() - started
+    outcomes = []
+    for job in jobs:
+        started = time.perf_counter()
+        try:
+            with atomic_output(job.target(out)) as temporary:
+                if job.format == "docx":
+                    warnings = write_docx(
+                        html,
+                        temporary,
+                        job.lang,
+                        docx_reference(loaded.project, job.audience),
+                        template,
+                        messages=loaded.messages,
+                        assets=assets,
+                    )
+                else:
+                    warnings = write_pdf(html, loaded.project.templates, assets, temporary)
+            seconds = time.perf_counter() - started + shared / len(jobs)
+            outcomes.append(Outcome(job, warnings=warnings, seconds=seconds))
+        except BriefgenError as error:
+            outcomes.append(Outcome(job, failure="\n".join(error.lines())))
+    return outcomes
+
+
+def docx_reference(project: Project, audience: str) -> Path:
+    """The audience's own reference.docx (its Word styles) if it has one, else the base."""
+    own = project.audience_dir(audience) / "reference.docx"
+    return own if own.is_file() else project.templates / "docx" / "reference.docx"
+
+
+@dataclass
+class Outcome:
+    """What became of one job."""
+
+    job: Job
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    failure: str | None = None
 
 
 # -- parallel execution --------------------------------------------------------
-# Workers load the project once each (cheap) and keep WeasyPrint imported
-# between jobs.
+# Workers load the project once each and keep WeasyPrint, matplotlib and the
+# fonts loaded between editions; an edition (all formats of one brief, audience
+# and language) is one task, so its HTML and charts are made once.
 
 _worker_project: LoadedProject | None = None
 
@@ -194,49 +254,138 @@ def _worker_init(root: str) -> None:
     _worker_project = load_project(Project(Path(root)))
 
 
-def _worker_run(job: Job, out: str) -> tuple[Job, list[str], float, str | None]:
-    started = time.perf_counter()
+def _worker_run(jobs: list[Job], out: str) -> list[Outcome]:
     assert _worker_project is not None
-    try:
-        warnings = run_job(_worker_project, job, Path(out))
-        return job, warnings, time.perf_counter() - started, None
-    except BriefgenError as error:
-        return job, [], time.perf_counter() - started, "\n".join(error.lines())
+    return run_edition(_worker_project, jobs, Path(out))
 
 
-def build(loaded: LoadedProject, jobs: list[Job], out: Path, workers: int) -> list[Path]:
-    """Run `jobs`, printing each artifact as it lands; raise if any failed."""
-    failures: list[str] = []
-    built: list[Path] = []
+def editions(jobs: list[Job]) -> list[list[Job]]:
+    """Jobs grouped by edition, in plan order."""
+    grouped: dict[tuple[str, str, str], list[Job]] = {}
+    for job in jobs:
+        grouped.setdefault(job.edition, []).append(job)
+    return list(grouped.values())
 
-    def report(job: Job, warnings: list[str], seconds: float, failure: str | None) -> None:
-        target = job.target(out)
-        for warning in warnings:
-            print(f"{target}: warning: {warning}", file=sys.stderr)
-        if failure:
-            failures.append(failure)
-            print(f"FAILED {target}\n{failure}", file=sys.stderr)
-        else:
-            built.append(target)
-            print(f"built  {target}  ({seconds:.1f} s)")
 
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            started = time.perf_counter()
-            try:
-                warnings = run_job(loaded, job, out)
-                report(job, warnings, time.perf_counter() - started, None)
-            except BriefgenError as error:
-                report(job, [], time.perf_counter() - started, "\n".join(error.lines()))
+def build(
+    loaded: LoadedProject,
+    jobs: list[Job],
+    out: Path,
+    workers: int,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Run `jobs` (in parallel worker processes when workers > 1)."""
+    outcomes: list[Outcome] = []
+
+    def collect(results: list[Outcome]) -> None:
+        for outcome in results:
+            outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+
+    groups = editions(jobs)
+    if workers <= 1 or len(groups) <= 1:
+        for group in groups:
+            collect(run_edition(loaded, group, out))
     else:
         root = str(loaded.project.root)
+        workers = min(workers, len(groups))
         with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(root,)) as pool:
-            futures = [pool.submit(_worker_run, job, str(out)) for job in jobs]
+            futures = [pool.submit(_worker_run, group, str(out)) for group in groups]
             for future in as_completed(futures):
-                report(*future.result())
-    if failures:
-        raise BriefgenError(
-            f"{len(failures)} of {len(jobs)} artifact(s) could not be built; "
-            "earlier files at those paths were left as they were"
-        )
-    return built
+                collect(future.result())
+    return outcomes
+
+
+# -- the build command -----------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    built: list[Outcome]
+    up_to_date: list[Job]
+    failed: list[Outcome]
+    seconds: float
+
+
+class Progress:
+    """One line per artifact; on a terminal, a counter in front of each."""
+
+    def __init__(self, total: int, out: Path, stream=sys.stdout):
+        self.total = total
+        self.done = 0
+        self.out = out
+        self.stream = stream
+        self.terminal = stream.isatty() and not os.environ.get("CI")
+
+    def __call__(self, outcome: Outcome) -> None:
+        self.done += 1
+        target = outcome.job.target(self.out)
+        counter = f"[{self.done:>{len(str(self.total))}}/{self.total}] " if self.terminal else ""
+        for warning in outcome.warnings:
+            print(f"{target}: warning: {warning}", file=sys.stderr)
+        if outcome.failure:
+            print(f"{counter}FAILED {target}\n{outcome.failure}", file=sys.stderr)
+        else:
+            print(f"{counter}built  {target}  ({outcome.seconds:.1f} s)", file=self.stream)
+        self.stream.flush()
+
+
+def run_build(
+    project: Project,
+    out: Path,
+    *,
+    briefs: list[str] | None = None,
+    audiences: list[str] | None = None,
+    languages: list[str] | None = None,
+    formats: list[str] | None = None,
+    workers: int = 1,
+    force: bool = False,
+    plan_only: bool = False,
+) -> Summary | list[Job]:
+    """Build what is out of date (everything with `force`); with `plan_only`, the jobs.
+
+    When nothing changed, this reads no content and imports no renderer: it
+    compares digests of the input files with those recorded at the last build.
+    """
+    started = time.perf_counter()
+    fingerprints = Fingerprints(project.root)
+    state = BuildState(out)
+    filters = {"briefs": briefs, "audiences": audiences, "languages": languages, "formats": formats}
+    key = fingerprints.plan_key(filters)
+    jobs = state.cached_plan(key)
+    loaded = None
+    if jobs is None:
+        loaded = load_project(project)
+        jobs = [
+            job
+            for job in plan(loaded, briefs, audiences, languages)
+            if not formats or job.format in formats
+        ]
+        state.remember_plan(key, jobs)
+    if plan_only:
+        return jobs
+    if not jobs:
+        raise BriefgenError("nothing to build: the filters match no brief, audience and language")
+    digests = {job: fingerprints.job_digest(job) for job in jobs}
+    stale = [job for job in jobs if force or not state.up_to_date(job, digests[job])]
+    current = [job for job in jobs if job not in stale]
+    outcomes: list[Outcome] = []
+    if stale:
+        loaded = loaded or load_project(project)
+        progress = Progress(len(stale), out)
+        try:
+            outcomes = build(loaded, stale, out, workers, progress)
+        finally:
+            for outcome in outcomes:
+                if not outcome.failure:
+                    state.record(outcome.job, digests[outcome.job])
+            state.save()
+    else:
+        state.save()
+    return Summary(
+        built=[o for o in outcomes if not o.failure],
+        up_to_date=current,
+        failed=[o for o in outcomes if o.failure],
+        seconds=time.perf_counter() - started,
+    )

@@ -7,14 +7,19 @@ non-zero exit; a traceback appears only with `--debug`.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import os
 import sys
-import time
 from pathlib import Path
 
-from .build import build, load_project, plan
+from .build import Summary, run_build
 from .errors import BriefgenError
-from .render_html import Project
+from .files import remove_partial_files
+from .paths import Project
+
+#: Default of `check --max-age-days` (kept here so `--help` needs no heavy import).
+MAX_AGE_DAYS = 365
 
 
 def find_root(start: Path) -> Path:
@@ -40,31 +45,116 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--lang", action="append", help="only this language (repeatable)")
     build_cmd.add_argument("--out", type=Path, help="output folder (default: <project>/build)")
     build_cmd.add_argument(
+        "--format", action="append", choices=["pdf", "docx"], help="only this format (repeatable)"
+    )
+    build_cmd.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: CPUs)"
     )
+    build_cmd.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    build_cmd.add_argument("--plan", action="store_true", help="print the job list; build nothing")
+    build_cmd.add_argument("--json", action="store_true", help="with --plan: as JSON, for CI")
 
-    commands.add_parser("check", help="validate content, sources and audiences; render nothing")
+    check_cmd = commands.add_parser(
+        "check", help="validate content, sources, audiences and templates; render nothing"
+    )
+    check_cmd.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
+    check_cmd.add_argument(
+        "--max-age-days",
+        type=int,
+        default=MAX_AGE_DAYS,
+        help=f"warn about as_of dates older than this (default: {MAX_AGE_DAYS})",
+    )
+    check_cmd.add_argument(
+        "--today", type=iso_date, help="the date to measure ages from (default: today)"
+    )
+    for command in (build_cmd, check_cmd):
+        # also accepted after the command: `briefgen build --debug`
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+        )
     return main
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def run(args: argparse.Namespace) -> int:
     root = (args.project or find_root(Path.cwd())).resolve()
     project = Project(root)
-    loaded = load_project(project)
     if args.command == "check":
-        print(
-            f"ok: {len(loaded.briefs)} briefs, {len(loaded.register.sources)} sources, "
-            f"{len(loaded.audiences)} audiences"
-        )
-        return 0
+        return run_check(project, args)
     out = (args.out or root / "build").resolve()
-    jobs = plan(loaded, args.brief, args.audience, args.lang)
-    if not jobs:
-        raise BriefgenError("nothing to build: the filters match no brief, audience and language")
-    started = time.perf_counter()
-    built = build(loaded, jobs, out, args.jobs)
-    print(f"{len(built)} file(s) in {out} ({time.perf_counter() - started:.1f} s)")
+    options = dict(
+        briefs=args.brief,
+        audiences=args.audience,
+        languages=args.lang,
+        formats=args.format,
+        workers=args.jobs,
+        force=args.force,
+    )
+    if args.plan:
+        jobs = run_build(project, out, plan_only=True, **options)
+        if args.json:
+            print(json.dumps([plan_entry(job, out, root) for job in jobs], indent=2))
+        else:
+            for job in jobs:
+                print(plan_entry(job, out, root)["target"])
+        return 0
+    try:
+        summary = run_build(project, out, **options)
+    except BaseException:  # interrupted, or a worker died: no partial file may stay
+        remove_partial_files(out)
+        raise
+    assert isinstance(summary, Summary)
+    print(
+        f"{len(summary.built)} built, {len(summary.up_to_date)} up to date, "
+        f"{len(summary.failed)} failed, in {out} ({summary.seconds:.1f} s)"
+    )
+    if summary.failed:
+        for outcome in summary.failed:
+            print(f"not rebuilt: {outcome.job.target(out)}", file=sys.stderr)
+        raise BriefgenError(
+            f"{len(summary.failed)} artifact(s) could not be built; "
+            "earlier files at those paths were left as they were"
+        )
     return 0
+
+
+def plan_entry(job, out: Path, root: Path) -> dict:
+    target = job.target(out)
+    shown = target.relative_to(root) if target.is_relative_to(root) else target
+    return {
+        "brief": job.brief,
+        "audience": job.audience,
+        "lang": job.lang,
+        "format": job.format,
+        "target": str(shown),
+    }
+
+
+def run_check(project: Project, args: argparse.Namespace) -> int:
+    """Print every problem; exit 1 if any is an error (warnings alone pass)."""
+    from .check import check_project
+
+    problems = check_project(project, args.today, args.max_age_days)
+    errors = sum(problem.severity == "error" for problem in problems)
+    if args.format == "json":
+        print(json.dumps([problem.as_dict() for problem in problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            print(problem)
+        warnings = len(problems) - errors
+        if problems:
+            print(f"{errors} error(s), {warnings} warning(s)")
+        else:
+            print("ok: no problems found")
+    return 1 if errors else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +170,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; no partial file was left behind", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug, not an author's mistake: say so, in one line
+        if args.debug:
+            raise
+        message = " ".join(str(error).split()) or "(no message)"
+        print(
+            f"briefgen: internal error: {type(error).__name__}: {message} "
+            "(run with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

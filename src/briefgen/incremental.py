@@ -1,0 +1,194 @@
+"""Skip what is up to date: each artifact remembers the digest of what made it.
+
+An artifact depends on its brief, the source register, the Simplified-Chinese
+phrase list, the templates, styles and reference document of its audience, the
+tool's own code, the versions of the libraries that render it, the installed
+fonts and SOURCE_DATE_EPOCH. When none of these changed and the file on disk is
+the one the build wrote, the artifact is not built again. This module imports
+nothing heavy, so a build with nothing to do answers in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .files import atomic_output
+
+#: Libraries whose version changes what an artifact looks like.
+RENDERING_PACKAGES = (
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "fonttools",
+    "python-docx",
+    "lxml",
+    "matplotlib",
+    "opencc",
+    "jinja2",
+    "markdown-it-py",
+    "babel",
+    "pydantic",
+    "ruamel.yaml",
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One artifact of the build matrix."""
+
+    brief: str
+    audience: str
+    lang: str
+    format: str
+
+    def target(self, out: Path) -> Path:
+        return out / self.audience / f"{self.brief}.{self.lang}.{self.format}"
+
+    @property
+    def edition(self) -> tuple[str, str, str]:
+        """Jobs of one edition share their HTML and charts: only the format differs."""
+        return (self.brief, self.audience, self.lang)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _hash_files(digest, root: Path, paths: list[Path]) -> None:
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+
+
+def _files_under(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and not path.name.startswith(".") and "__pycache__" not in path.parts
+    ]
+
+
+@functools.cache
+def environment_fingerprint() -> str:
+    """The tool's code, its rendering libraries, the fonts, SOURCE_DATE_EPOCH."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    _hash_files(digest, package, [p for p in package.glob("*.py")])
+    for name in RENDERING_PACKAGES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{name}=={version}\n".encode())
+    if shutil.which("fc-list"):
+        fonts = subprocess.run(
+            ["fc-list", "--format", "%{file}|%{family}\n"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        for line in sorted(line for line in fonts.splitlines() if "Noto" in line):
+            file = line.split("|", 1)[0]
+            try:
+                stat = os.stat(file)
+            except OSError:
+                continue
+            digest.update(f"{line}|{stat.st_size}|{int(stat.st_mtime)}\n".encode())
+    digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    return digest.hexdigest()
+
+
+class Fingerprints:
+    """Digests of everything each artifact is made from."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def job_inputs(self, job: Job) -> list[Path]:
+        content = self.root / "content"
+        templates = self.root / "templates"
+        files = [content / f"{job.brief}.yaml", content / "sources.yaml", content / "zh-Hans.yaml"]
+        files = [path for path in files if path.is_file()]
+        files += _files_under(templates / "base")
+        files += _files_under(templates / "audiences" / job.audience)
+        if job.format == "docx":
+            files += _files_under(templates / "docx")
+        return files
+
+    def job_digest(self, job: Job) -> str:
+        digest = hashlib.sha256(environment_fingerprint().encode())
+        digest.update(json.dumps(asdict(job), sort_keys=True).encode())
+        _hash_files(digest, self.root, self.job_inputs(job))
+        return digest.hexdigest()
+
+    def plan_key(self, filters: dict) -> str:
+        """What the job list depends on: the audiences, the briefs' names, the filters."""
+        digest = hashlib.sha256(environment_fingerprint().encode())
+        audiences = list((self.root / "templates" / "audiences").glob("*/audience.yaml"))
+        _hash_files(digest, self.root, audiences)
+        names = sorted(path.name for path in (self.root / "content").glob("*.yaml"))
+        digest.update(json.dumps([names, filters], sort_keys=True).encode())
+        return digest.hexdigest()
+
+
+class BuildState:
+    """`<out>/.cache/state.json`: the digest each artifact was built from."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.path = out / ".cache" / "state.json"
+        try:
+            self.data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.data = {}
+        self.data.setdefault("artifacts", {})
+        self.data.setdefault("plans", {})
+
+    def cached_plan(self, key: str) -> list[Job] | None:
+        jobs = self.data["plans"].get(key)
+        return [Job(**job) for job in jobs] if jobs is not None else None
+
+    def remember_plan(self, key: str, jobs: list[Job]) -> None:
+        self.data["plans"] = {key: [asdict(job) for job in jobs]}  # keep only the latest
+
+    def up_to_date(self, job: Job, digest: str) -> bool:
+        target = job.target(self.out)
+        entry = self.data["artifacts"].get(self._key(job))
+        return (
+            entry is not None
+            and entry["inputs"] == digest
+            and target.is_file()
+            and target.stat().st_size == entry["bytes"]
+            and sha256_file(target) == entry["sha256"]
+        )
+
+    def record(self, job: Job, digest: str) -> None:
+        target = job.target(self.out)
+        self.data["artifacts"][self._key(job)] = {
+            "inputs": digest,
+            "bytes": target.stat().st_size,
+            "sha256": sha256_file(target),
+        }
+
+    def save(self) -> None:
+        with atomic_output(self.path) as temporary:
+            temporary.write_text(json.dumps(self.data, indent=1, sort_keys=True), encoding="utf-8")
+
+    def _key(self, job: Job) -> str:
+        return str(job.target(self.out).relative_to(self.out))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +12,12 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from briefgen.build import PROJECT_FILES
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
-BRIEFS = sorted(p.stem for p in (ROOT / "content").glob("*.yaml") if p.name != "sources.yaml")
+BRIEFS = sorted(p.stem for p in (ROOT / "content").glob("*.yaml") if p.name not in PROJECT_FILES)
 LANGS = ["en", "zh-Hant"]
 CITATION = re.compile(r"\[@[^\]]+\]")
 
@@ -59,6 +62,19 @@ def expected_citations(brief: str, lang: str) -> int:
         if "table" in block
     }
     return count + sum(1 for name in data.get("data", {}) if name in shown_tables)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A throwaway project: the real templates and sources, one small brief."""
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "content").mkdir()
+    shutil.copy(ROOT / "content" / "sources.yaml", tmp_path / "content")
+    shutil.copy(FIXTURES / "mini.yaml", tmp_path / "content" / "mini.yaml")
+    return tmp_path
 
 
 @pytest.fixture(scope="session")

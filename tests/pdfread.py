@@ -36,6 +36,7 @@ class ReadPdf:
 
         text = page.extract_text(visitor_text=visit)
         result = PageText(text)
+
         def is_call(index: int) -> bool:
             """A call: digits much smaller than the text beside it (before or after,
             as a call can open a line), raised a little above that text's baseline.

@@ -43,6 +43,7 @@ class Theme:
     grid: str = "#d9e1e6"
     latin_font: str = "Noto Sans"
     cjk_font: str = "Noto Sans CJK HK"
+    cjk_font_simplified: str = "Noto Sans CJK SC"
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,8 @@ class ChartRenderer:
 
     def _rc(self, lang: str) -> dict:
         theme = self.theme
-        families = (
-            [theme.cjk_font, theme.latin_font]
-            if lang != "en"
-            else [theme.latin_font, theme.cjk_font]
-        )
+        cjk = theme.cjk_font_simplified if lang == "zh-Hans" else theme.cjk_font
+        families = [theme.latin_font, cjk] if lang == "en" else [cjk, theme.latin_font]
         return {
             "font.family": families,
             "font.size": 8.5,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,23 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = "error"
+
+    def __post_init__(self) -> None:
+        # A message quotes what the author wrote, which may hold a newline or a control
+        # character: shown escaped, a problem stays one printable line.
+        object.__setattr__(self, "message", one_line(self.message))
+        object.__setattr__(self, "hint", one_line(self.hint))
+
+    def as_dict(self) -> dict[str, object]:
+        """The problem for `briefgen check --format json`."""
+        return {
+            "path": display_path(self.path),
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint,
+        }
 
     def __str__(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
@@ -50,3 +68,17 @@ def display_path(path: Path) -> str:
     except ValueError:  # another drive on Windows
         return str(path)
     return str(path) if relative.startswith("..") else relative
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks, control characters and lone surrogates escaped (`\\x07`)."""
+    if all(not _unprintable(char) for char in text):
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii") if _unprintable(char) else char
+        for char in text
+    )
+
+
+def _unprintable(char: str) -> bool:
+    return unicodedata.category(char) in {"Cc", "Cs", "Zl", "Zp"} or char in "\ufffe\uffff"

@@ -58,17 +58,20 @@ class Text(Strict):
 
     en: NonEmpty
     zh_hant: NonEmpty = Field(alias="zh-Hant")
+    #: Optional: the whole Simplified text, where converting zh-Hant is not right.
+    zh_hans: NonEmpty | None = Field(None, alias="zh-Hans")
 
     def get(self, lang: str) -> str:
-        """The text in `lang` (an authored language code)."""
+        """The text in `lang`; Simplified Chinese is derived from the Traditional."""
         if lang == "en":
             return self.en
         if lang == "zh-Hant":
             return self.zh_hant
-        raise KeyError(f"no authored text for language {lang!r}")
+        if lang == "zh-Hans":
+            from .simplified import to_simplified
 
-    def all(self) -> tuple[str, ...]:
-        return (self.en, self.zh_hant)
+            return self.zh_hans or to_simplified(self.zh_hant)
+        raise KeyError(f"no text for language {lang!r}")
 
 
 # --------------------------------------------------------------------------
@@ -123,6 +126,16 @@ class Series(Strict):
 
     def is_numeric(self) -> bool:
         return all(isinstance(value, int | float) for value in self.values)
+
+    # A figure is a finite number: `.nan` or `.inf` would print as "NaN%".
+    model_config = ConfigDict(**Strict.model_config, allow_inf_nan=False)
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _no_booleans(cls, values: object) -> object:
+        if isinstance(values, list) and any(isinstance(value, bool) for value in values):
+            raise ValueError("true / false is not a figure; write a number, or quote it as text")
+        return values
 
 
 class ChartSpec(Strict):
@@ -253,6 +266,9 @@ class KeyFigure(Strict):
     value: Text
     label: Text
     source: SourceId
+    #: The date the figure is current to, if not the brief's `as_of`
+    #: (`briefgen check` warns when it is old).
+    as_of: dt.date | None = None
 
 
 class Brief(Strict):
@@ -309,6 +325,12 @@ class Brief(Strict):
         return found
 
 
+class PhraseOverrides(Strict):
+    """content/zh-Hans.yaml: converted phrase -> the phrase mainland readers expect."""
+
+    phrases: dict[NonEmpty, NonEmpty] = {}
+
+
 # --------------------------------------------------------------------------
 # Audiences
 
@@ -317,7 +339,8 @@ class Audience(Strict):
     """An edition's settings; see templates/audiences/<name>/audience.yaml."""
 
     edition: Text
-    languages: list[Literal["en", "zh-Hant"]] = list(AUTHORED_LANGUAGES)
-    formats: list[Literal["pdf"]] = ["pdf"]
+    #: en, zh-Hant; zh-Hans (derived from zh-Hant); bilingual (en and zh-Hant side by side)
+    languages: list[Literal["en", "zh-Hant", "zh-Hans", "bilingual"]] = list(AUTHORED_LANGUAGES)
+    formats: list[Literal["pdf", "docx"]] = ["pdf", "docx"]
     briefs: list[Slug] | None = None
     classification: Text | None = None

@@ -12,6 +12,8 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -23,20 +25,37 @@ GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "s
 
 
 class AssetFetcher(URLFetcher):
-    """Serves `file:` URLs below the allowed folders and `data:` URLs; refuses the rest."""
+    """Serves `file:` URLs below the allowed folders and `data:` URLs; refuses the rest.
+
+    The path is decoded (`%2e%2e` is `..`) and resolved (`..` and symbolic links
+    followed) before it is compared with the allowed folders, and the file fetched
+    is the resolved one: what was checked is what is read.
+    """
 
     def __init__(self, allowed_roots: list[Path]):
         super().__init__(allowed_protocols={"file", "data"})
         self.allowed_roots = [root.resolve() for root in allowed_roots]
         self.refused: list[str] = []
 
+    def allowed_file(self, url: str) -> Path | None:
+        """The local file `url` names, if it lies below an allowed folder."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or parts.netloc not in {"", "localhost"}:
+            return None
+        try:
+            path = Path(url2pathname(parts.path)).resolve()
+        except (OSError, ValueError):
+            return None
+        if any(path.is_relative_to(root) for root in self.allowed_roots):
+            return path
+        return None
+
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        if url.startswith("data:"):
+        if url.lower().startswith("data:"):
             return super().fetch(url, headers)
-        if url.startswith("file://"):
-            path = Path(url.removeprefix("file://").split("?")[0]).resolve()
-            if any(path.is_relative_to(root) for root in self.allowed_roots):
-                return super().fetch(url, headers)
+        path = self.allowed_file(url)
+        if path is not None:
+            return super().fetch(path.as_uri(), headers)
         self.refused.append(url)
         raise ValueError(f"refused to fetch {url}: only files under the project's asset folders")
 
@@ -65,21 +84,28 @@ def installed_font_families() -> frozenset[str]:
     )
 
 
-def require_fonts(html: str, template: str) -> None:
-    """Every font a stylesheet asks for first must be installed: a missing CJK font is
-    an error, never a page of empty boxes."""
+def missing_fonts(html: str) -> list[str]:
+    """The font families a stylesheet asks for first that are not installed."""
     installed = installed_font_families()
     wanted: set[str] = set()
     for declaration in re.findall(r"font-family:\s*([^;}]+)", html):
         first = declaration.split(",")[0].strip().strip("\"'")
         if first.lower() not in GENERIC_FAMILIES:
             wanted.add(first)
-    missing = sorted(family for family in wanted if family.lower() not in installed)
+    return sorted(family for family in wanted if family.lower() not in installed)
+
+
+#: What to do about a missing font.
+FONT_HINT = "run `sh scripts/setup-system.sh`, which installs fonts-noto-core and fonts-noto-cjk"
+
+
+def require_fonts(html: str, template: str) -> None:
+    """Every font a stylesheet asks for first must be installed: a missing CJK font is
+    an error, never a page of empty boxes."""
+    missing = missing_fonts(html)
     if missing:
-        raise BriefgenError(
-            f"{template}: font(s) not installed: {', '.join(missing)} "
-            "(run `sh scripts/setup-system.sh`, which installs fonts-noto-core and fonts-noto-cjk)"
-        )
+        fonts = ", ".join(missing)
+        raise BriefgenError(f"{template}: font(s) not installed: {fonts} ({FONT_HINT})")
 
 
 def write_pdf(html: str, base_url: Path, allowed_roots: list[Path], target: Path) -> list[str]:
@@ -94,6 +120,10 @@ def write_pdf(html: str, base_url: Path, allowed_roots: list[Path], target: Path
         document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True)
     finally:
         logger.removeHandler(collector)
-    warnings = [f"refused to fetch {url}" for url in fetcher.refused]
+    warnings = [
+        f"refused to fetch {url}: a document may use only files under templates/ "
+        "(no network, nothing outside the project); the PDF was built without it"
+        for url in dict.fromkeys(fetcher.refused)
+    ]
     warnings += [message for message in collector.messages if "refused to fetch" not in message]
     return warnings

@@ -351,7 +351,9 @@ def test_nothing_of_the_html_is_dropped(any_edition, loaded_project, build_dir):
     from briefgen.build import plan, render_job_html
 
     brief, lang, _, read = any_edition
-    job = next(j for j in plan(loaded_project, [brief], None, [lang]) if j.format == "docx")
+    job = next(
+        j for j in plan(loaded_project, [brief], ["general"], [lang]) if j.format == "docx"
+    )
     html = render_job_html(loaded_project, job, build_dir)
     docx_texts = [
         squash(text_of(paragraph))
@@ -519,7 +521,7 @@ def test_the_same_brief_gives_the_same_bytes(tmp_path, messages):
     from briefgen.render_html import Project
 
     loaded = load_project(Project(ROOT))
-    job = plan(loaded, ["fintech-2030"], None, ["zh-Hant"])[0]
+    job = plan(loaded, ["fintech-2030"], ["general"], ["zh-Hant"])[0]
     html = render_job_html(loaded, job, tmp_path / "build")
     first, _ = write(tmp_path, html, messages, "zh-Hant")
     second, _ = write(tmp_path, html, messages, "zh-Hant")

@@ -55,6 +55,8 @@ class Citer:
         self.messages = messages
         self.lang = lang
         self.count = 0
+        #: Source ids in order of first citation.
+        self.cited: list[str] = []
 
     def note_text(self, source_ids: list[str]) -> str:
         join = self.messages.t("citation_join", self.lang)
@@ -66,6 +68,7 @@ class Citer:
     def footnote(self, source_ids: list[str]) -> Markup:
         """The inline HTML of one footnote (the call is generated where it stands)."""
         self.count += 1
+        self.cited.extend(i for i in source_ids if i not in self.cited)
         return Markup('<span class="footnote" data-sources="{}">{}</span>').format(
             " ".join(source_ids), self.note_text(source_ids)
         )
@@ -96,6 +99,7 @@ class NoteReferenceCiter(Citer):
 
     def footnote(self, source_ids: list[str]) -> Markup:
         self.count += 1
+        self.cited.extend(i for i in source_ids if i not in self.cited)
         return Markup('<sup class="note-ref" data-sources="{}">{}</sup>').format(
             " ".join(source_ids), self.count
         )

@@ -234,6 +234,8 @@ class Dataset(Strict):
 
 class Paragraph(Strict):
     paragraph: Text
+    #: The same facts in plain language, for audiences that ask for it (`plain_language`).
+    plain: Text | None = None
 
 
 class Bullets(Strict):
@@ -335,12 +337,59 @@ class PhraseOverrides(Strict):
 # Audiences
 
 
+HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+FontName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 ._-]+$")]
+
+
+class Theme(Strict):
+    """An audience's colours and fonts (fonts must be installed; the build checks)."""
+
+    accent: HexColour = "#0b5d7a"
+    ink: HexColour = "#1d2733"
+    muted: HexColour = "#5b6770"
+    rule: HexColour = "#b8c4cc"
+    panel: HexColour = "#eef4f7"
+    body_font: FontName = "Noto Serif"
+    heading_font: FontName = "Noto Sans"
+    #: An image in the audience's folder, shown on the cover (SVG or PNG).
+    logo: str | None = None
+
+
+class SectionChoice(Strict):
+    """Which sections an audience reads, by their tags (no choice: all of them)."""
+
+    include_tags: list[Slug] | None = None
+    exclude_tags: list[Slug] = []
+
+    def wants(self, tags: list[str]) -> bool:
+        if any(tag in self.exclude_tags for tag in tags):
+            return False
+        return self.include_tags is None or any(tag in self.include_tags for tag in tags)
+
+
+class Cover(Strict):
+    """Cover wording: a note under the subtitle (e.g. who the edition is for)."""
+
+    note: Text | None = None
+
+
 class Audience(Strict):
-    """An edition's settings; see templates/audiences/<name>/audience.yaml."""
+    """An edition's settings: templates/audiences/<name>/audience.yaml."""
 
     edition: Text
     #: en, zh-Hant; zh-Hans (derived from zh-Hant); bilingual (en and zh-Hant side by side)
     languages: list[Literal["en", "zh-Hant", "zh-Hans", "bilingual"]] = list(AUTHORED_LANGUAGES)
     formats: list[Literal["pdf", "docx"]] = ["pdf", "docx"]
     briefs: list[Slug] | None = None
+    #: full: every chosen section; summary: summary, key figures and `charts` charts only.
+    detail: Literal["full", "summary"] = "full"
+    #: With detail summary: how many charts (the first ones of the chosen sections).
+    charts: int = Field(1, ge=0, le=10)
+    sections: SectionChoice = SectionChoice()
+    #: Use a paragraph's plain-language wording where the content gives one.
+    plain_language: bool = False
+    #: List every source the brief cites at its end, with full details.
+    source_list: bool = False
     classification: Text | None = None
+    cover: Cover = Cover()
+    theme: Theme = Theme()

@@ -143,11 +143,23 @@ class BriefView:
         self.tables: list[TableView] = []
         self.figures: list[FigureView] = []
         self.sections: list[SectionView] = []
-        for section in brief.sections:
+        #: With detail "summary": the charts shown after the key figures.
+        self.highlights: list[FigureView] = []
+        chosen = [section for section in brief.sections if audience.sections.wants(section.tags)]
+        if audience.detail == "summary":
+            for section in chosen:
+                for block in section.blocks:
+                    if isinstance(block, ChartRef) and len(self.highlights) < audience.charts:
+                        chart = self._chart(block.chart, brief.data[block.chart])
+                        self.figures.append(chart)
+                        self.highlights.append(chart)
+            chosen = []
+        for section in chosen:
             view = SectionView(section.id, text(section.title), list(section.tags))
             for block in section.blocks:
                 if isinstance(block, Paragraph):
-                    view.blocks.append(ParagraphView(md(text(block.paragraph))))
+                    wording = block.plain if audience.plain_language and block.plain else None
+                    view.blocks.append(ParagraphView(md(text(wording or block.paragraph))))
                 elif isinstance(block, Bullets):
                     view.blocks.append(BulletsView([md(text(item)) for item in block.bullets]))
                 elif isinstance(block, TableRef):
@@ -160,6 +172,15 @@ class BriefView:
                     view.blocks.append(chart)
             self.sections.append(view)
         self.keywords = [section.title for section in self.sections]
+        self.cover_note = text(audience.cover.note) if audience.cover.note else None
+        self.theme = audience.theme
+        self.logo: str | None = None  #: the audience's logo as a data: URL (set by the build)
+        #: With `source_list`: every source the edition cites, in full, in order of first use.
+        self.sources = (
+            [format_source(register.sources[i], lang, messages) for i in self.citer.cited]
+            if audience.source_list
+            else []
+        )
 
     def _table(self, name: str, dataset: Dataset, md: InlineMarkdown) -> TableView:
         lang = self.lang
@@ -281,7 +302,12 @@ class BilingualView:
         self.edition = self.en.edition
         self.classification = self.en.classification
         self.figures = self.en.figures
+        self.highlights: list[FigureView] = []  # a summary edition shows none side by side
         self.keywords = self.en.keywords + self.zh.keywords
+        self.theme = self.en.theme
+        self.logo: str | None = None
+        self.cover_note = self.en.cover_note
+        self.sources = self.en.sources
         self.summary = [Pair(*pair) for pair in zip(self.en.summary, self.zh.summary, strict=True)]
         self.key_figures = [
             Pair(*pair) for pair in zip(self.en.key_figures, self.zh.key_figures, strict=True)
@@ -317,4 +343,10 @@ def render_html(project: Project, audience_name: str, view: BriefView | Bilingua
     env = template_environment(project, audience_name)
     name = "bilingual.html.j2" if view.bilingual else "brief.html.j2"
     template = env.get_template(name)
-    return template.render(doc=view, t=view.t, css_content=view.css_content)
+    return template.render(doc=view, t=view.t, css_content=view.css_content, css_string=css_string)
+
+
+def css_string(text: str) -> Markup:
+    """A text as a quoted CSS string (for `content:` in page margins)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return Markup(f'"{escaped}"')

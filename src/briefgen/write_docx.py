@@ -38,7 +38,8 @@ Blocks
   p                          Normal; p.subtitle -> Subtitle, p.title-zh ->
                              Title (the bilingual cover), p.edition ->
                              Edition, p.as-of -> As Of, p.classification ->
-                             Classification, p.table-note -> Table Note,
+                             Classification, p.cover-note -> Subtitle,
+                             p.table-note -> Table Note,
                              p.figure-source -> Figure Source
   ul / ol > li               List Bullet / List Number (2 and 3 when nested;
                              each ol counts from 1); a further p in an li ->
@@ -156,6 +157,7 @@ PARAGRAPH_CLASSES = {
     "title-zh": "Title",
     "edition": "Edition",
     "as-of": "As Of",
+    "cover-note": "Subtitle",
     "classification": "Classification",
     "table-note": "Table Note",
     "figure-source": "Figure Source",
@@ -418,6 +420,10 @@ class Metadata:
     keywords: str = ""
     created: str | None = None
     edition: str = ""
+    #: The audience's theme colour (`<meta name="theme-accent">`), for the title and headings.
+    accent: str | None = None
+    #: The audience's classification or distribution line, repeated in the footer.
+    classification: str = ""
 
 
 @dataclass
@@ -640,6 +646,7 @@ class DocxWriter:
         for target in self.links:
             if target not in self.placed:
                 self.warnings.append(f"{self.template}: link to #{target}, which no element has")
+        self.apply_theme()
         self.page_setup()
         self.core_properties()
 
@@ -655,6 +662,10 @@ class DocxWriter:
                     self.metadata.keywords = content
                 elif name == "dcterms.created":
                     self.metadata.created = content
+                elif name == "theme-accent" and re.fullmatch(r"#[0-9a-fA-F]{6}", content):
+                    self.metadata.accent = content[1:].upper()
+                elif name == "classification":
+                    self.metadata.classification = content
             elif child.tag == "style":
                 continue  # the PDF's look; the DOCX's comes from the reference document
             else:
@@ -1237,6 +1248,18 @@ class DocxWriter:
                 if fill is not None:
                     fill(paragraph, style)
 
+    def apply_theme(self) -> None:
+        """The audience's accent colour on the title and heading styles."""
+        if not self.metadata.accent:
+            return
+        for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "TOC Heading"):
+            style = ox.find_style_by_name(self.styles, name)
+            if style is not None:
+                color = ox.get_or_add(ox.get_or_add_rpr(style), "color", ox.RPR_ORDER)
+                for attribute in list(color.attrib):
+                    del color.attrib[attribute]
+                ox.set_attrs(color, val=self.metadata.accent)
+
     def header_runs(self, paragraph: etree._Element, style: str) -> None:
         title = self.metadata.title
         paragraph.append(self.run(style, title))
@@ -1258,6 +1281,8 @@ class DocxWriter:
 
     def footer_runs(self, paragraph: etree._Element, style: str) -> None:
         ox.set_paragraph_property(paragraph, "jc", val="right")
+        if self.metadata.classification:
+            paragraph.append(self.run(style, f"{self.metadata.classification}  ·  "))
         for part in self.messages.fields("page_x_of_y", self.lang):
             if isinstance(part, str):
                 paragraph.append(self.run(style, part))

@@ -1,0 +1,76 @@
+"""`briefgen new-audience NAME`: a commented starting folder for a new audience."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import BriefgenError
+from .paths import Project
+
+AUDIENCE_YAML = """\
+# The {name} edition. Every key is optional except `edition`; delete what you
+# do not need. `make check` tells you, with the line, if something is wrong.
+edition:                      # the label on the cover and in the page header
+  en: {title} edition
+  zh-Hant: {title}版            # write the Chinese label here
+languages: [en, zh-Hant]      # en, zh-Hant, zh-Hans (Simplified, derived), bilingual
+formats: [pdf, docx]
+# briefs: [fintech-2030]      # only these briefs (default: all)
+detail: full                  # full, or summary: summary, key figures and `charts` charts
+# charts: 1                   # with detail: summary
+sections:                     # which sections, by their tags in content/*.yaml
+  exclude_tags: []            # e.g. [risk]
+  # include_tags: [strategy]  # only sections with one of these tags
+plain_language: false         # use paragraphs' `plain:` wording where there is one
+source_list: false            # list every cited source in full at the end
+# classification:             # a line on the cover and in every page footer
+#   en: "Confidential"
+#   zh-Hant: 機密
+# cover:
+#   note: {{en: "Prepared for …", zh-Hant: "為…編製"}}
+theme:                        # colours (#rrggbb) and installed fonts
+  accent: "#0b5d7a"
+  # panel: "#eef4f7"
+  # body_font: Noto Serif
+  # heading_font: Noto Sans
+  # logo: logo.svg            # an image in this folder, shown on the cover
+"""
+
+TEMPLATE = """\
+{{#- Optional: change parts of the page by overriding blocks of
+    templates/base/brief.html.j2 (cover, cover_extra, contents, summary,
+    key_figures, sections, highlights, source_list, styles). Delete this file
+    to use the base template unchanged. -#}}
+{{% extends "base/brief.html.j2" %}}
+
+{{% block cover_extra %}}
+{{# <p class="cover-note">A line of your own under the cover.</p> #}}
+{{% endblock %}}
+"""
+
+CSS = """\
+/* Optional: CSS rules added after the base stylesheet (templates/base/brief.css.j2).
+   Colours are simplest to change in audience.yaml's `theme`. */
+.key-figures dt {{ font-size: 15pt; }}
+"""
+
+
+def new_audience(project: Project, name: str) -> list[str]:
+    """Write templates/audiences/NAME/ with commented files; return their paths."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise BriefgenError(
+            f"'{name}' is not a valid audience name (lower-case letters, digits, '-')"
+        )
+    folder = project.audience_dir(name)
+    if folder.exists():
+        raise BriefgenError(f"{folder} already exists; choose another name or edit that folder")
+    folder.mkdir(parents=True)
+    title = name.replace("-", " ").capitalize()
+    files = {
+        "audience.yaml": AUDIENCE_YAML.format(name=name, title=title),
+        "brief.html.j2": TEMPLATE.format(),
+        "audience.css": CSS.format(),
+    }
+    for file, text in files.items():
+        (folder / file).write_text(text, encoding="utf-8")
+    return [str(folder / file) for file in files]

@@ -4,6 +4,8 @@
 # make lint    - ruff
 # make bench   - time a cold build, a no-op and a one-brief rebuild; sizes; build/bench.json
 # make clean   - remove build outputs (keeps .venv)
+# make release - clean build of every artifact into build/release/: SHA256SUMS, manifest.json,
+#                one zip per audience; verified before it reports success
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +13,7 @@ BIN    := $(VENV)/bin
 # The venv is (re)installed whenever pyproject.toml changes.
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: report test check lint bench clean distclean setup setup-system setup-system-test
+.PHONY: report test check lint bench release clean distclean setup setup-system setup-system-test
 
 report: setup
 	$(BIN)/briefgen build
@@ -25,6 +27,9 @@ check: $(VENV_STAMP)
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+release: setup
+	$(BIN)/python -m briefgen.release build
 
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check src tests scripts

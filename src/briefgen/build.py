@@ -10,6 +10,7 @@ a good one was.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 import traceback
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import BriefgenError, ContentError, Problem
+from .errors import BriefgenError, ContentError, Problem, display_path
 from .files import atomic_output
 from .incremental import BuildState, Fingerprints, Job
 from .paths import Project
@@ -74,6 +75,11 @@ def load_project(project: Project) -> LoadedProject:
             brief = attempt(load_brief, path, register)
             if brief is not None:
                 briefs[path.stem] = brief
+    if not problems:
+        from .audiences import audience_problems
+
+        for name, audience in audiences.items():
+            problems.extend(audience_problems(project, name, audience, briefs))
     if problems:
         raise ContentError(problems)
     assert register is not None and messages is not None
@@ -134,17 +140,32 @@ def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) ->
     from .render_html import BilingualView, BriefView, render_html
 
     out = out or loaded.project.root / "build"
-    charts = ChartRenderer(chart_cache(out))
     brief = loaded.briefs[job.brief]
     audience = loaded.audiences[job.audience]
+    charts = ChartRenderer(chart_cache(out), chart_theme(audience.theme))
     if job.lang == "bilingual":
         view = BilingualView(brief, job.brief, audience, loaded.register, loaded.messages, charts)
     else:
         view = BriefView(
             brief, job.brief, audience, loaded.register, loaded.messages, job.lang, charts
         )
+    from .audiences import logo_data_url
+
+    view.logo = logo_data_url(loaded.project, job.audience, audience)
     try:
         return render_html(loaded.project, job.audience, view)
+    except jinja2.TemplateNotFound as error:
+        raise ContentError(
+            [
+                Problem(
+                    Path(_template_location(error)[0]),
+                    _template_location(error)[1],
+                    1,
+                    f"template not found: {error.name}",
+                    "include or extend only templates in templates/base or the audience's folder",
+                )
+            ]
+        ) from None
     except jinja2.TemplateSyntaxError as error:
         path = Path(error.filename or error.name or "template")
         raise ContentError(
@@ -171,6 +192,19 @@ def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) ->
                 )
             ]
         ) from None
+
+
+def chart_theme(theme):
+    """An audience's theme as the charts' house style: its accent leads the palette."""
+    from .charts import Theme
+
+    default = Theme()
+    return Theme(
+        palette=(theme.accent, *default.palette[1:]),
+        ink=theme.ink,
+        muted=theme.muted,
+        latin_font=theme.heading_font,
+    )
 
 
 def _template_location(error: BaseException) -> tuple[Path, int]:
@@ -250,6 +284,9 @@ _worker_project: LoadedProject | None = None
 
 
 def _worker_init(root: str) -> None:
+    # Ctrl-C is the parent's to handle: it stops the pool and removes partial files;
+    # workers that also caught it would print a traceback each.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker_project
     _worker_project = load_project(Project(Path(root)))
 
@@ -311,19 +348,19 @@ class Summary:
 class Progress:
     """One line per artifact; on a terminal, a counter in front of each."""
 
-    def __init__(self, total: int, out: Path, stream=sys.stdout):
+    def __init__(self, total: int, out: Path, stream=None):
         self.total = total
         self.done = 0
         self.out = out
-        self.stream = stream
-        self.terminal = stream.isatty() and not os.environ.get("CI")
+        self.stream = stream or sys.stdout  # read now, not at import: tests capture it
+        self.terminal = self.stream.isatty() and not os.environ.get("CI")
 
     def __call__(self, outcome: Outcome) -> None:
         self.done += 1
         target = outcome.job.target(self.out)
         counter = f"[{self.done:>{len(str(self.total))}}/{self.total}] " if self.terminal else ""
         for warning in outcome.warnings:
-            print(f"{target}: warning: {warning}", file=sys.stderr)
+            print(f"{display_path(target)}: warning: {warning}", file=sys.stderr)
         if outcome.failure:
             print(f"{counter}FAILED {target}\n{outcome.failure}", file=sys.stderr)
         else:

@@ -31,13 +31,12 @@ from .errors import ContentError, Problem
 from .i18n import Messages
 from .load import Document, check_brief, model_problems, parse_yaml
 from .model import Audience, Brief, SourceRegister, cited_ids
-from .paths import Project
+from .paths import MAX_AGE_DAYS, Project
 from .render_html import template_environment
 from .safeyaml import XML_UNSAFE, describe_character
 from .write_pdf import FONT_HINT, AssetFetcher, missing_fonts
 
 #: Default for `--max-age-days`: a statement older than this is flagged for review.
-MAX_AGE_DAYS = 365
 
 
 def check_project(
@@ -94,6 +93,8 @@ def check_project(
         loaded = load_project(project)
     except ContentError as error:
         problems.extend(error.problems)
+    except jinja2.TemplateError:  # a template that does not compile: reported below
+        pass
     if loaded is None and register and messages and briefs and audiences:
         loaded = LoadedProject(
             project=project,

@@ -16,10 +16,7 @@ from pathlib import Path
 from .build import Summary, run_build
 from .errors import BriefgenError
 from .files import remove_partial_files
-from .paths import Project
-
-#: Default of `check --max-age-days` (kept here so `--help` needs no heavy import).
-MAX_AGE_DAYS = 365
+from .paths import MAX_AGE_DAYS, Project
 
 
 def find_root(start: Path) -> Path:
@@ -53,6 +50,11 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     build_cmd.add_argument("--plan", action="store_true", help="print the job list; build nothing")
     build_cmd.add_argument("--json", action="store_true", help="with --plan: as JSON, for CI")
+
+    new_cmd = commands.add_parser(
+        "new-audience", help="write a commented starting folder for a new audience"
+    )
+    new_cmd.add_argument("name", help="the audience's name: lower-case letters, digits, '-'")
 
     check_cmd = commands.add_parser(
         "check", help="validate content, sources, audiences and templates; render nothing"
@@ -89,6 +91,13 @@ def run(args: argparse.Namespace) -> int:
     project = Project(root)
     if args.command == "check":
         return run_check(project, args)
+    if args.command == "new-audience":
+        from .scaffold import new_audience
+
+        for path in new_audience(project, args.name):
+            print(f"wrote {path}")
+        print(f"next: edit them, then `make report` builds build/{args.name}/")
+        return 0
     out = (args.out or root / "build").resolve()
     options = dict(
         briefs=args.brief,

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+#: `briefgen check` warns about facts whose as_of date is older than this.
+MAX_AGE_DAYS = 365
+
 
 @dataclass(frozen=True)
 class Project:

@@ -1,0 +1,572 @@
+"""Release builds: the whole matrix, clean and reproducible, checksummed and self-verified.
+
+    python -m briefgen.release build  [--out build/release] [--jobs N]   # `make release`
+    python -m briefgen.release verify [build/release]                   # check a release folder
+    python -m briefgen.release stage  build/release DEST                # flat files to upload
+
+`build` removes the release folder, rebuilds every artifact with `--force` into
+`<out>/<audience>/<brief>.<lang>.<format>`, and writes beside them:
+
+- `<audience>.zip`: one archive per audience, reproducible (entries sorted, stored
+  uncompressed so no zlib version can change the bytes, dated 1980-01-01, mode 0644);
+- `manifest.json`: per artifact its brief, audience, language, format, pages (PDF),
+  bytes, SHA-256, the brief's as-of date and the source commit; per archive its members;
+- `SHA256SUMS`: every file above (artifacts, archives, manifest), sorted, in the format
+  of `sha256sum`, with paths relative to the release folder.
+
+Then it verifies the folder as `verify` does, and only then reports success. `verify`
+re-reads every artifact (a PDF must parse, have text on every page and embed every
+font; a DOCX must be a sound zip with a document and at least one real footnote),
+re-computes every checksum against SHA256SUMS and the manifest, and checks each
+archive's members. Each problem is one line naming the file; any problem exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+from .errors import BriefgenError
+from .files import remove_partial_files
+from .incremental import RENDERING_PACKAGES, Job, sha256_file
+from .paths import Project
+
+SUMS = "SHA256SUMS"
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 1
+FORMATS = ("pdf", "docx")
+#: The earliest date a zip entry can carry: archives do not depend on when they were made.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+ZIP_MODE = 0o100644  # a regular file, rw-r--r--
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+# -- what the release is made from -------------------------------------------------
+
+
+def source_commit(root: Path) -> str:
+    """`git rev-parse HEAD` of the checkout holding `root`, `-dirty` if a tracked file
+    differs from it; "unknown" outside a git checkout (or without git)."""
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
+        )
+
+    try:
+        head = git("rev-parse", "--verify", "HEAD")
+        if head.returncode != 0:
+            return "unknown"
+        status = git("status", "--porcelain", "--untracked-files=no")
+    except OSError:
+        return "unknown"
+    commit = head.stdout.strip()
+    return f"{commit}-dirty" if status.returncode != 0 or status.stdout.strip() else commit
+
+
+def tool_versions() -> dict[str, str]:
+    """briefgen's version and those of the libraries that shape the artifacts' bytes."""
+    versions = {}
+    for name in ("briefgen", *RENDERING_PACKAGES):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
+def pdf_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
+# -- building ------------------------------------------------------------------------
+
+
+@dataclass
+class Release:
+    out: Path
+    manifest: dict
+    build_seconds: float
+    verify_seconds: float
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(entry["bytes"] for entry in self.manifest["artifacts"])
+
+    def summary(self) -> str:
+        artifacts = self.manifest["artifacts"]
+        return (
+            f"release: {len(artifacts)} artifacts ({self.total_bytes / 1e6:.1f} MB), "
+            f"{len(self.manifest['archives'])} archive(s), {SUMS} and {MANIFEST} in {self.out}; "
+            f"commit {self.manifest['commit']}; built in {self.build_seconds:.1f} s, "
+            f"verified in {self.verify_seconds:.1f} s"
+        )
+
+
+def clear_release_folder(out: Path, project: Project) -> None:
+    """Remove an earlier release at `out`; refuse to remove anything else."""
+    out = out.resolve()
+    root = project.root.resolve()
+    if out == root or out in root.parents:
+        raise BriefgenError(f"{out}: the release folder cannot hold the project itself")
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise BriefgenError(f"{out}: exists and is not a folder; choose another --out")
+    earlier_release = any((out / name).exists() for name in (SUMS, MANIFEST, ".cache"))
+    if any(out.iterdir()) and not earlier_release:
+        raise BriefgenError(
+            f"{out}: not empty and not an earlier release (no {SUMS}, {MANIFEST} or .cache); "
+            "remove it yourself or choose another --out"
+        )
+    shutil.rmtree(out)
+
+
+def build_release(root: Path, out: Path, workers: int = 1) -> Release:
+    """Build the whole matrix into a fresh `out`, describe it, verify it."""
+    from .build import Summary, load_project, run_build
+
+    project = Project(root.resolve())
+    out = out.resolve()
+    started = time.perf_counter()
+    clear_release_folder(out, project)
+    commit = source_commit(project.root)  # what the build is made from
+    try:
+        summary = run_build(project, out, force=True, workers=workers)
+    except BaseException:  # interrupted, or a worker died: no partial file may stay
+        remove_partial_files(out)
+        raise
+    assert isinstance(summary, Summary)
+    if summary.failed:
+        names = ", ".join(rel(o.job.target(out), out) for o in summary.failed)
+        raise BriefgenError(f"release: {len(summary.failed)} artifact(s) failed to build: {names}")
+    # The build's cache (state, charts) is not part of a release.
+    shutil.rmtree(out / ".cache", ignore_errors=True)
+    jobs = sorted((o.job for o in summary.built), key=lambda job: rel(job.target(out), out))
+    as_of = {name: brief.as_of.isoformat() for name, brief in load_project(project).briefs.items()}
+    artifacts = [artifact_entry(job, out, as_of[job.brief], commit) for job in jobs]
+    archives = [
+        write_archive(out, audience, [a for a in artifacts if a["audience"] == audience])
+        for audience in sorted({a["audience"] for a in artifacts})
+    ]
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "commit": commit,
+        "tools": tool_versions(),
+        "artifacts": artifacts,
+        "archives": archives,
+    }
+    write_text(out / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    listed = [a["path"] for a in artifacts] + [a["path"] for a in archives] + [MANIFEST]
+    write_text(out / SUMS, sums_text({path: sha256_file(out / path) for path in listed}))
+    built = time.perf_counter() - started
+    problems = verify_release(out)
+    if problems:
+        raise BriefgenError("\n".join(["release: verification failed:", *problems]))
+    return Release(out, manifest, built, time.perf_counter() - started - built)
+
+
+def rel(path: Path, out: Path) -> str:
+    return path.relative_to(out).as_posix()
+
+
+def asset_name(path: str) -> str:
+    """The flat name of a release file on a GitHub release (which has no folders)."""
+    return path.replace("/", ".")
+
+
+def artifact_entry(job: Job, out: Path, as_of: str, commit: str) -> dict:
+    target = job.target(out)
+    path = rel(target, out)
+    return {
+        "path": path,
+        "asset": asset_name(path),
+        "brief": job.brief,
+        "audience": job.audience,
+        "lang": job.lang,
+        "format": job.format,
+        # A DOCX has no fixed pages: Word lays it out on the reader's machine.
+        "pages": pdf_pages(target) if job.format == "pdf" else None,
+        "bytes": target.stat().st_size,
+        "sha256": sha256_file(target),
+        "as_of": as_of,
+        "commit": commit,
+    }
+
+
+def write_archive(out: Path, audience: str, artifacts: list[dict]) -> dict:
+    """`<out>/<audience>.zip` with the audience's artifacts under `<audience>/`."""
+    path = out / f"{audience}.zip"
+    members = sorted(a["path"] for a in artifacts)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for member in members:
+            info = zipfile.ZipInfo(member, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_STORED
+            info.create_system = 3  # Unix, so the mode below is read
+            info.external_attr = ZIP_MODE << 16
+            archive.writestr(info, (out / member).read_bytes())
+    return {
+        "path": path.name,
+        "audience": audience,
+        "bytes": path.stat().st_size,
+        "sha256": sha256_file(path),
+        "members": members,
+    }
+
+
+def sums_text(digests: dict[str, str]) -> str:
+    return "".join(f"{digests[path]}  {path}\n" for path in sorted(digests))
+
+
+def write_text(path: Path, text: str) -> None:
+    path.write_bytes(text.encode("utf-8"))
+
+
+# -- verifying -----------------------------------------------------------------------
+
+
+def safe_relative(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return bool(parts) and not path.startswith("/") and ".." not in parts and "\\" not in path
+
+
+def read_sums(folder: Path, problems: list[str]) -> dict[str, str]:
+    sums: dict[str, str] = {}
+    try:
+        lines = (folder / SUMS).read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        problems.append(f"{SUMS}: cannot be read ({error.strerror or error})")
+        return sums
+    for number, line in enumerate(lines, 1):
+        digest, sep, path = line.partition("  ")
+        if not sep or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            problems.append(f"{SUMS}:{number}: not a sha256sum line: {line!r}")
+        elif not safe_relative(path):
+            problems.append(f"{SUMS}:{number}: not a path inside the release: {path!r}")
+        elif path in sums:
+            problems.append(f"{SUMS}:{number}: {path} is listed twice")
+        else:
+            sums[path] = digest
+    if list(sums) != sorted(sums):
+        problems.append(f"{SUMS}: not sorted by path")
+    return sums
+
+
+def read_manifest(folder: Path, problems: list[str]) -> dict:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except OSError as error:
+        problems.append(f"{MANIFEST}: cannot be read ({error.strerror or error})")
+        return {"artifacts": [], "archives": []}
+    except ValueError as error:
+        problems.append(f"{MANIFEST}: not JSON ({error})")
+        return {"artifacts": [], "archives": []}
+    if manifest.get("format") != MANIFEST_FORMAT:
+        problems.append(
+            f"{MANIFEST}: format {manifest.get('format')!r}, expected {MANIFEST_FORMAT}"
+        )
+    for key in ("artifacts", "archives"):
+        if not isinstance(manifest.get(key), list):
+            problems.append(f"{MANIFEST}: no list of {key}")
+            manifest[key] = []
+    return manifest
+
+
+ARTIFACT_KEYS = ("path", "brief", "audience", "lang", "format", "pages", "bytes", "sha256")
+ARTIFACT_KEYS += ("as_of", "commit")
+
+
+def verify_release(folder: Path) -> list[str]:
+    """Every problem with the release in `folder`, one line each naming the file."""
+    problems: list[str] = []
+    if not folder.is_dir():
+        return [f"{folder}: no such folder"]
+    sums = read_sums(folder, problems)
+    manifest = read_manifest(folder, problems)
+    digests: dict[str, str] = {}
+
+    def digest_of(path: str) -> str | None:
+        if path not in digests:
+            file = folder / path
+            if not file.is_file():
+                return None
+            digests[path] = sha256_file(file)
+        return digests[path]
+
+    # 1. SHA256SUMS against the files, and the files against SHA256SUMS.
+    for path, expected in sums.items():
+        actual = digest_of(path)
+        if actual is None:
+            problems.append(f"{path}: listed in {SUMS} but missing")
+        elif actual != expected:
+            problems.append(f"{path}: checksum mismatch ({SUMS} says {expected}, file is {actual})")
+    present = sorted(
+        rel(path, folder) for path in folder.rglob("*") if path.is_file() and path.name != SUMS
+    )
+    for path in present:
+        if path not in sums:
+            problems.append(f"{path}: in the release folder but not listed in {SUMS}")
+    if sums and MANIFEST not in sums:
+        problems.append(f"{MANIFEST}: not listed in {SUMS}")
+
+    # 2. The manifest against the files and SHA256SUMS; each artifact re-read.
+    described: set[str] = set()
+    for index, entry in enumerate(manifest["artifacts"]):
+        missing = [key for key in ARTIFACT_KEYS if not isinstance(entry, dict) or key not in entry]
+        if missing:
+            problems.append(f"{MANIFEST}: artifact {index + 1} lacks {', '.join(missing)}")
+            continue
+        path = entry["path"]
+        described.add(path)
+        if not safe_relative(path):
+            problems.append(f"{MANIFEST}: artifact {index + 1}: not a path inside: {path!r}")
+            continue
+        file = folder / path
+        if not file.is_file():
+            problems.append(f"{path}: listed in {MANIFEST} but missing")
+            continue
+        size = file.stat().st_size
+        if size != entry["bytes"]:
+            problems.append(f"{path}: {size} bytes, {MANIFEST} says {entry['bytes']}")
+        if digest_of(path) != entry["sha256"]:
+            problems.append(f"{path}: sha256 differs from {MANIFEST} ({entry['sha256']})")
+        if sums.get(path) not in (None, entry["sha256"]):
+            problems.append(f"{path}: {MANIFEST} and {SUMS} disagree on its sha256")
+        if entry["format"] not in FORMATS or not path.endswith(f".{entry['format']}"):
+            problems.append(f"{path}: format {entry['format']!r} does not match its name")
+            continue
+        for problem in check_artifact(file, entry["format"], entry["pages"]):
+            problems.append(f"{path}: {problem}")
+    archive_names = {entry.get("path") for entry in manifest["archives"] if isinstance(entry, dict)}
+    for path in sums:
+        if path != MANIFEST and path not in described and path not in archive_names:
+            problems.append(f"{path}: listed in {SUMS} but not described in {MANIFEST}")
+
+    # 3. Each archive: the manifest's members, with the very bytes of the artifacts.
+    by_path = {e["path"]: e for e in manifest["artifacts"] if isinstance(e, dict) and "path" in e}
+    for entry in manifest["archives"]:
+        if not isinstance(entry, dict) or not {"path", "bytes", "sha256", "members"} <= set(entry):
+            problems.append(f"{MANIFEST}: an archive entry lacks path, bytes, sha256 or members")
+            continue
+        path = entry["path"]
+        if not safe_relative(path) or not (folder / path).is_file():
+            problems.append(f"{path}: listed in {MANIFEST} but missing")
+            continue
+        if digest_of(path) != entry["sha256"] or (folder / path).stat().st_size != entry["bytes"]:
+            problems.append(f"{path}: size or sha256 differs from {MANIFEST}")
+        for problem in check_archive(folder / path, entry["members"], by_path):
+            problems.append(f"{path}: {problem}")
+    return problems
+
+
+def check_archive(path: Path, members: list[str], artifacts: dict[str, dict]) -> list[str]:
+    problems = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = [info.filename for info in infos]
+            if names != sorted(members):
+                problems.append(f"holds {names}, {MANIFEST} lists {sorted(members)}")
+            for info in infos:
+                if info.date_time != ZIP_DATE or info.external_attr >> 16 != ZIP_MODE:
+                    problems.append(f"{info.filename}: not dated 1980-01-01 with mode 0644")
+                expected = artifacts.get(info.filename, {}).get("sha256")
+                actual = hashlib.sha256(archive.read(info)).hexdigest()
+                if expected is None:
+                    problems.append(f"{info.filename}: not an artifact of the manifest")
+                elif actual != expected:
+                    problems.append(f"{info.filename}: differs from the artifact ({actual})")
+    except (zipfile.BadZipFile, OSError) as error:
+        problems.append(f"not a readable zip ({error})")
+    return problems
+
+
+def check_artifact(path: Path, fmt: str, pages: int | None) -> list[str]:
+    """Problems found reading one artifact back (none: it is sound)."""
+    try:
+        return check_pdf(path, pages) if fmt == "pdf" else check_docx(path)
+    except Exception as error:  # any failure to read is a finding, not a crash
+        return [f"cannot be read as {fmt.upper()} ({type(error).__name__}: {error})"]
+
+
+def check_pdf(path: Path, pages: int | None) -> list[str]:
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    problems = []
+    reader = PdfReader(path, strict=True)
+    if len(reader.pages) != pages:
+        problems.append(f"{len(reader.pages)} pages, {MANIFEST} says {pages}")
+    if not reader.pages:
+        problems.append("has no pages")
+    blank = [n for n, page in enumerate(reader.pages, 1) if not page.extract_text().strip()]
+    if blank:
+        problems.append(f"no text on page(s) {', '.join(map(str, blank))}")
+    fonts: dict[str, bool] = {}
+    seen: set[int] = set()
+    for page in reader.pages:
+        collect_fonts(page.get("/Resources"), fonts, seen)
+    if not fonts:
+        problems.append("uses no font")
+    loose = sorted(name for name, embedded in fonts.items() if not embedded)
+    if loose:
+        problems.append(f"font(s) not embedded: {', '.join(loose)}")
+    return problems
+
+
+def collect_fonts(resources, fonts: dict[str, bool], seen: set[int]) -> None:
+    """The fonts of a resource dictionary and of the forms it draws, and whether each
+    font's program is in the file (a Type 3 font's glyphs always are)."""
+    resources = resources.get_object() if resources is not None else None
+    if not resources:
+        return
+    for font in (resources.get("/Font") or {}).values():
+        font = font.get_object()
+        name = str(font.get("/BaseFont", font.get("/Name", "(unnamed)")))
+        if font.get("/Subtype") == "/Type3":
+            fonts[name] = True
+            continue
+        owner = font
+        if "/DescendantFonts" in font:
+            owner = font["/DescendantFonts"][0].get_object()
+        descriptor = owner.get("/FontDescriptor")
+        descriptor = descriptor.get_object() if descriptor is not None else {}
+        embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+        fonts[name] = fonts.get(name, True) and embedded
+    for xobject in (resources.get("/XObject") or {}).values():
+        reference = getattr(xobject, "idnum", None)
+        if reference is not None:
+            if reference in seen:
+                continue
+            seen.add(reference)
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            collect_fonts(xobject.get("/Resources"), fonts, seen)
+
+
+def check_docx(path: Path) -> list[str]:
+    problems = []
+    with zipfile.ZipFile(path) as package:
+        broken = package.testzip()
+        if broken:
+            problems.append(f"{broken}: fails its CRC check")
+        names = set(package.namelist())
+        for part in ("[Content_Types].xml", "word/document.xml", "word/footnotes.xml"):
+            if part not in names:
+                problems.append(f"has no {part}")
+        if "word/document.xml" in names:
+            body = ElementTree.fromstring(package.read("word/document.xml")).find(f"{W}body")
+            if body is None or not "".join(t.text or "" for t in body.iter(f"{W}t")).strip():
+                problems.append("word/document.xml has no text")
+        if "word/footnotes.xml" in names:
+            notes = ElementTree.fromstring(package.read("word/footnotes.xml"))
+            real = [
+                note
+                for note in notes.iter(f"{W}footnote")
+                if note.get(f"{W}type") in (None, "normal")
+                and "".join(t.text or "" for t in note.iter(f"{W}t")).strip()
+            ]
+            if not real:
+                problems.append("word/footnotes.xml has no footnote with text")
+    return problems
+
+
+# -- staging for a GitHub release ----------------------------------------------------
+
+
+def stage_release(folder: Path, dest: Path) -> list[Path]:
+    """Copy a verified release into `dest` flat, as a GitHub release holds it: the
+    archives, SHA256SUMS, manifest.json, and each artifact under its `asset` name
+    (`general/x.en.pdf` -> `general.x.en.pdf`)."""
+    problems = verify_release(folder)
+    if problems:
+        raise BriefgenError("\n".join([f"{folder}: not a sound release:", *problems]))
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    files = {SUMS: SUMS, MANIFEST: MANIFEST}
+    files |= {entry["path"]: entry["path"] for entry in manifest["archives"]}
+    files |= {entry["path"]: asset_name(entry["path"]) for entry in manifest["artifacts"]}
+    names = list(files.values())
+    clashes = sorted({name for name in names if names.count(name) > 1})
+    if clashes:
+        raise BriefgenError(f"release files would share a name on upload: {', '.join(clashes)}")
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    staged = []
+    for source, name in sorted(files.items(), key=lambda item: item[1]):
+        shutil.copyfile(folder / source, dest / name)
+        staged.append(dest / name)
+    return staged
+
+
+# -- command line --------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="python -m briefgen.release", description=__doc__.splitlines()[0]
+    )
+    commands = main.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="clean build of the whole matrix, checksummed")
+    build.add_argument("--project", type=Path, help="project folder (default: found from here)")
+    build.add_argument("--out", type=Path, help="release folder (default: <project>/build/release)")
+    build.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: CPUs)"
+    )
+    verify = commands.add_parser("verify", help="verify an existing release folder")
+    verify.add_argument("folder", type=Path, nargs="?", default=Path("build/release"))
+    stage = commands.add_parser("stage", help="copy a verified release flat, for upload")
+    stage.add_argument("folder", type=Path)
+    stage.add_argument("dest", type=Path)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            from .cli import find_root
+
+            root = (args.project or find_root(Path.cwd())).resolve()
+            out = args.out or root / "build" / "release"
+            print(build_release(root, out, args.jobs).summary())
+        elif args.command == "verify":
+            problems = verify_release(args.folder)
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            if problems:
+                print(f"{args.folder}: {len(problems)} problem(s); not verified", file=sys.stderr)
+                return 1
+            manifest = json.loads((args.folder / MANIFEST).read_text(encoding="utf-8"))
+            print(
+                f"{args.folder}: verified {len(manifest['artifacts'])} artifacts and "
+                f"{len(manifest['archives'])} archive(s) (commit {manifest.get('commit')})"
+            )
+        else:
+            for path in stage_release(args.folder, args.dest):
+                print(path)
+    except BriefgenError as error:
+        for line in error.lines():
+            print(line, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -34,6 +35,21 @@ def briefgen(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.Co
 
 def raw_yaml(path: Path):
     return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def registered_sources() -> dict:
+    return raw_yaml(ROOT / "content" / "sources.yaml")["sources"]
+
+
+def names_source(source_id: str, text: str, lang: str) -> bool:
+    """Whether a footnote's text names the source: its title in the reader's language
+    and in its own, and its publisher where the register gives one."""
+    source = registered_sources()[source_id]
+    wanted = [source["title"][lang], source["title"][source["language"]]]
+    if "publisher" in source:
+        wanted.append(source["publisher"][lang])
+    return all(part in text for part in wanted)
 
 
 def expected_citations(brief: str, lang: str) -> int:

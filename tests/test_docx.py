@@ -18,7 +18,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import BRIEFS, LANGS, ROOT, expected_citations, raw_yaml
+from conftest import BRIEFS, LANGS, ROOT, expected_citations, names_source, raw_yaml
 from docxread import NS, ReadDocx, text_of, w
 
 from briefgen.errors import BriefgenError
@@ -105,15 +105,8 @@ def test_separator_notes_and_footnote_settings(any_edition):
 def test_each_footnote_names_its_source(edition):
     _, lang, _, read = edition
 
-    def named_in(sid: str, text: str) -> bool:
-        source = SOURCES[sid]
-        wanted = [source["title"][lang], source["title"][source["language"]]]
-        if "publisher" in source:
-            wanted.append(source["publisher"][lang])
-        return all(part in text for part in wanted)
-
     for number, text in enumerate(read.note_texts(), start=1):
-        assert any(named_in(sid, text) for sid in SOURCES), f"footnote {number}: {text!r}"
+        assert any(names_source(sid, text, lang) for sid in SOURCES), f"footnote {number}: {text!r}"
 
 
 def test_headings_carry_heading_styles(edition):
@@ -351,9 +344,7 @@ def test_nothing_of_the_html_is_dropped(any_edition, loaded_project, build_dir):
     from briefgen.build import plan, render_job_html
 
     brief, lang, _, read = any_edition
-    job = next(
-        j for j in plan(loaded_project, [brief], ["general"], [lang]) if j.format == "docx"
-    )
+    job = next(j for j in plan(loaded_project, [brief], ["general"], [lang]) if j.format == "docx")
     html = render_job_html(loaded_project, job, build_dir)
     docx_texts = [
         squash(text_of(paragraph))

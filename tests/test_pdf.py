@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import BRIEFS, LANGS, ROOT, expected_citations, raw_yaml
+from conftest import BRIEFS, LANGS, ROOT, expected_citations, names_source, raw_yaml
 
 EDITIONS = [(brief, lang) for brief in BRIEFS for lang in LANGS]
 # Characters that exist only in Simplified Chinese; none may appear in a zh-Hant edition.
@@ -83,15 +83,8 @@ def test_footnotes_sit_on_the_page_of_their_call(edition):
 def test_each_footnote_names_publisher_title_and_date_of_its_source(edition):
     _, lang, _, pdf = edition
 
-    def named_in(sid: str, text: str) -> bool:
-        source = SOURCES[sid]
-        wanted = [source["title"][lang], source["title"][source["language"]]]
-        if "publisher" in source:
-            wanted.append(source["publisher"][lang])
-        return all(part in text for part in wanted)
-
     for number, text in pdf.notes().items():
-        assert any(named_in(sid, text) for sid in SOURCES), (
+        assert any(names_source(sid, text, lang) for sid in SOURCES), (
             f"footnote {number} names no registered source with its publisher: {text!r}"
         )
         if lang == "zh-Hant":

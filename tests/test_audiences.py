@@ -182,3 +182,34 @@ def test_a_block_the_base_does_not_have_is_located(project: Path):
     )
     stderr = assert_fails_with(project, "block 'cover_extras' is not in the base template")
     assert "general/brief.html.j2:3:" in stderr
+
+
+def test_a_logo_in_the_theme_is_drawn_on_the_cover(project: Path, read_pdf):
+    folder = project / "templates/audiences/general"
+    (folder / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<rect width="40" height="20" fill="#0b5d7a"/></svg>',
+        encoding="utf-8",
+    )
+    edit(
+        folder / "audience.yaml",
+        "formats: [pdf, docx]\n",
+        "formats: [pdf, docx]\ntheme:\n  logo: logo.svg\n",
+    )
+    briefgen("build", "--lang", "en", "--format", "pdf", cwd=project, check=True)
+    cover = read_pdf(project / "build/general/mini.en.pdf").reader.pages[0]
+    assert (0.04, 0.36, 0.48) in {
+        tuple(round(float(v), 2) for v in match)
+        for xobject in cover["/Resources"].get("/XObject", {}).values()
+        for match in re.findall(
+            r"([\d.]+) ([\d.]+) ([\d.]+) rg", xobject.get_object().get_data().decode("latin-1")
+        )
+    }, "the logo is not on the cover"
+
+
+def test_a_missing_logo_is_located(project: Path):
+    path = project / "templates/audiences/general/audience.yaml"
+    edit(path, "formats: [pdf, docx]\n", "formats: [pdf, docx]\ntheme:\n  logo: nowhere.svg\n")
+    line = line_of(path, "logo:")
+    stderr = assert_fails_with(project, "logo file 'nowhere.svg' is not in general/")
+    assert f"audience.yaml:{line}:" in stderr

@@ -155,11 +155,12 @@ def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) ->
     try:
         return render_html(loaded.project, job.audience, view)
     except jinja2.TemplateNotFound as error:
+        path, line = _template_location(error)
         raise ContentError(
             [
                 Problem(
-                    Path(_template_location(error)[0]),
-                    _template_location(error)[1],
+                    path,
+                    line,
                     1,
                     f"template not found: {error.name}",
                     "include or extend only templates in templates/base or the audience's folder",

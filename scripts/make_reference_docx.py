@@ -26,9 +26,9 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Mm
 
-from briefgen import docx_oxml as ox
-from briefgen.docx_oxml import w
-from briefgen.write_docx import save_reproducibly
+from briefgen.writers.docx import oxml as ox
+from briefgen.writers.docx.oxml import w
+from briefgen.writers.docx.writer import save_reproducibly
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = ROOT / "templates" / "docx" / "reference.docx"

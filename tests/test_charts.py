@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import BRIEFS, LANGS, ROOT, raw_yaml
 
-from briefgen.charts import ChartRenderer, Theme
+from briefgen.edition.charts import ChartRenderer, Theme
 from briefgen.errors import BriefgenError
-from briefgen.model import Brief
+from briefgen.project.model import Brief
 
 EDITIONS = [(brief, lang) for brief in BRIEFS for lang in LANGS]
 

@@ -21,9 +21,9 @@ import pytest
 from conftest import BRIEFS, LANGS, ROOT, expected_citations, names_source, raw_yaml
 from docxread import NS, ReadDocx, text_of, w
 
+from briefgen.edition.i18n import Messages
 from briefgen.errors import BriefgenError
-from briefgen.i18n import Messages
-from briefgen.write_docx import collapse_whitespace, write_docx
+from briefgen.writers.docx.writer import collapse_whitespace, write_docx
 
 EDITIONS = [(brief, lang) for brief in BRIEFS for lang in LANGS]
 AUDIENCE = raw_yaml(ROOT / "templates" / "audiences" / "general" / "audience.yaml")
@@ -311,8 +311,8 @@ HTML_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "caption", "figcaption", "th",
 
 @pytest.fixture(scope="module")
 def loaded_project():
-    from briefgen.build import load_project
-    from briefgen.render_html import Project
+    from briefgen.edition.render import Project
+    from briefgen.engine.build import load_project
 
     return load_project(Project(ROOT))
 
@@ -341,7 +341,7 @@ def html_block_texts(html: str) -> list[str]:
 def test_nothing_of_the_html_is_dropped(any_edition, loaded_project, build_dir):
     """Every paragraph, list item, heading, caption and cell of the HTML is a paragraph
     of the DOCX, with the same text, in the same order."""
-    from briefgen.build import plan, render_job_html
+    from briefgen.engine.build import plan, render_job_html
 
     brief, lang, _, read = any_edition
     job = next(j for j in plan(loaded_project, [brief], ["general"], [lang]) if j.format == "docx")
@@ -508,8 +508,8 @@ def test_the_same_html_gives_the_same_bytes(tmp_path, png, messages):
 
 
 def test_the_same_brief_gives_the_same_bytes(tmp_path, messages):
-    from briefgen.build import load_project, plan, render_job_html
-    from briefgen.render_html import Project
+    from briefgen.edition.render import Project
+    from briefgen.engine.build import load_project, plan, render_job_html
 
     loaded = load_project(Project(ROOT))
     job = plan(loaded, ["fintech-2030"], ["general"], ["zh-Hant"])[0]
@@ -537,7 +537,7 @@ def test_whitespace_collapses_like_a_browser_and_never_between_chinese_character
 
 
 def test_collapse_keeps_spaces_around_footnote_calls():
-    from briefgen.write_docx import Chars, Fmt, Footnote
+    from briefgen.writers.docx.writer import Chars, Fmt, Footnote
 
     span = __import__("lxml.etree").etree.Element("span")
     tokens = collapse_whitespace([Chars(" a  ", Fmt()), Footnote(span), Chars("  b ", Fmt())])
@@ -623,8 +623,8 @@ def test_a_plain_reference_document_still_gives_footnotes_and_warns_of_missing_s
 
 
 def test_an_audience_may_bring_its_own_reference_document(tmp_path):
-    from briefgen.build import docx_reference
-    from briefgen.render_html import Project
+    from briefgen.edition.render import Project
+    from briefgen.engine.build import docx_reference
 
     project = Project(tmp_path)
     (tmp_path / "templates" / "audiences" / "board").mkdir(parents=True)
@@ -635,7 +635,7 @@ def test_an_audience_may_bring_its_own_reference_document(tmp_path):
 
 
 def test_an_element_in_another_language_gets_that_languages_fonts(tmp_path, messages):
-    from briefgen.i18n import LANGUAGES
+    from briefgen.edition.i18n import LANGUAGES
 
     simplified = "zh-Hans" in LANGUAGES
     html = page(

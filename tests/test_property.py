@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from briefgen.errors import ContentError
-from briefgen.load import load_audience, load_brief, load_sources
-from briefgen.model import Audience, Brief
+from briefgen.project.load import load_audience, load_brief, load_sources
+from briefgen.project.model import Audience, Brief
 
 REGISTER = load_sources(ROOT / "content" / "sources.yaml")
 MINI_TEXT = (FIXTURES / "mini.yaml").read_text(encoding="utf-8")

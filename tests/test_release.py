@@ -17,9 +17,9 @@ from conftest import FIXTURES, ROOT
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from briefgen import release
-from briefgen.build import load_project, plan
-from briefgen.paths import Project
+from briefgen.engine import release
+from briefgen.engine.build import load_project, plan
+from briefgen.project.paths import Project
 
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
 
@@ -382,7 +382,7 @@ def test_the_command_line_builds_and_verifies(press_only):
     """`python -m briefgen.release build` as `make release` runs it."""
     root = press_only
     result = subprocess.run(
-        [sys.executable, "-m", "briefgen.release", "build", "--jobs", "1"],
+        [sys.executable, "-m", "briefgen.engine.release", "build", "--jobs", "1"],
         cwd=root / "content",  # the project is found from a folder inside it
         capture_output=True,
         text=True,

@@ -20,8 +20,8 @@ from pypdf import PdfReader
 from test_badinput import BILLION_LAUGHS
 
 from briefgen.errors import ContentError
-from briefgen.load import read_yaml
-from briefgen.write_pdf import AssetFetcher
+from briefgen.project.load import read_yaml
+from briefgen.writers.pdf import AssetFetcher
 
 
 def refused(path: Path, text: str) -> ContentError:

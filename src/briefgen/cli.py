@@ -13,10 +13,10 @@ import os
 import sys
 from pathlib import Path
 
-from .build import Summary, run_build
-from .errors import BriefgenError
-from .files import remove_partial_files
-from .paths import MAX_AGE_DAYS, Project
+from briefgen.engine.build import Summary, run_build
+from briefgen.errors import BriefgenError
+from briefgen.files import remove_partial_files
+from briefgen.project.paths import MAX_AGE_DAYS, Project
 
 
 def find_root(start: Path) -> Path:
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return run_check(project, args)
     if args.command == "new-audience":
-        from .scaffold import new_audience
+        from briefgen.project.scaffold import new_audience
 
         for path in new_audience(project, args.name):
             print(f"wrote {path}")
@@ -149,7 +149,7 @@ def plan_entry(job, out: Path, root: Path) -> dict:
 
 def run_check(project: Project, args: argparse.Namespace) -> int:
     """Print every problem; exit 1 if any is an error (warnings alone pass)."""
-    from .check import check_project
+    from briefgen.project.check import check_project
 
     problems = check_project(project, args.today, args.max_age_days)
     errors = sum(problem.severity == "error" for problem in problems)

@@ -15,10 +15,16 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .charts import ChartRenderer
-from .cite import Citer, InlineMarkdown, NoteReferenceCiter, SharedNoteCiter, format_source
-from .i18n import LANGUAGES, Messages, format_value, long_date
-from .model import (
+from briefgen.edition.charts import ChartRenderer
+from briefgen.edition.cite import (
+    Citer,
+    InlineMarkdown,
+    NoteReferenceCiter,
+    SharedNoteCiter,
+    format_source,
+)
+from briefgen.edition.i18n import LANGUAGES, Messages, format_value, long_date
+from briefgen.project.model import (
     Audience,
     Brief,
     Bullets,
@@ -29,7 +35,7 @@ from .model import (
     TableRef,
     Text,
 )
-from .paths import Project
+from briefgen.project.paths import Project
 
 
 @dataclass

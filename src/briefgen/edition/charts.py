@@ -22,10 +22,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator
 
-from .errors import BriefgenError
-from .files import atomic_output
-from .i18n import format_value
-from .model import Dataset
+from briefgen.edition.i18n import format_value
+from briefgen.errors import BriefgenError
+from briefgen.files import atomic_output
+from briefgen.project.model import Dataset
 
 #: Bump when the drawing code changes in a way the hash cannot see.
 STYLE_VERSION = 2

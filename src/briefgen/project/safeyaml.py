@@ -28,7 +28,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-from .errors import Problem
+from briefgen.errors import Problem
 
 #: Values (mapping keys, mapping values, list items, scalars) a document may expand to,
 #: aliases counted at every use. The largest brief has a few thousand.

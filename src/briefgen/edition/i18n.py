@@ -15,9 +15,9 @@ from pathlib import Path
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
-from .errors import ContentError
-from .load import read_yaml
-from .simplified import to_simplified
+from briefgen.edition.simplified import to_simplified
+from briefgen.errors import ContentError
+from briefgen.project.load import read_yaml
 
 
 @dataclass(frozen=True)

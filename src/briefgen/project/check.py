@@ -26,15 +26,22 @@ from urllib.parse import urljoin
 
 import jinja2
 
-from .build import Job, LoadedProject, brief_paths, chart_cache, load_project, render_job_html
-from .errors import ContentError, Problem
-from .i18n import Messages
-from .load import Document, check_brief, model_problems, parse_yaml
-from .model import Audience, Brief, SourceRegister, cited_ids
-from .paths import MAX_AGE_DAYS, Project
-from .render_html import template_environment
-from .safeyaml import XML_UNSAFE, describe_character
-from .write_pdf import FONT_HINT, AssetFetcher, missing_fonts
+from briefgen.edition.i18n import Messages
+from briefgen.edition.render import template_environment
+from briefgen.engine.build import (
+    Job,
+    LoadedProject,
+    brief_paths,
+    chart_cache,
+    load_project,
+    render_job_html,
+)
+from briefgen.errors import ContentError, Problem
+from briefgen.project.load import Document, check_brief, model_problems, parse_yaml
+from briefgen.project.model import Audience, Brief, SourceRegister, cited_ids
+from briefgen.project.paths import MAX_AGE_DAYS, Project
+from briefgen.project.safeyaml import XML_UNSAFE, describe_character
+from briefgen.writers.pdf import FONT_HINT, AssetFetcher, missing_fonts
 
 #: Default for `--max-age-days`: a statement older than this is flagged for review.
 

@@ -14,10 +14,10 @@ import base64
 import mimetypes
 from pathlib import Path
 
-from .errors import Problem
-from .load import read_yaml
-from .model import Audience, Brief
-from .paths import Project
+from briefgen.errors import Problem
+from briefgen.project.load import read_yaml
+from briefgen.project.model import Audience, Brief
+from briefgen.project.paths import Project
 
 OVERRIDABLE_TEMPLATES = ("brief.html.j2", "bilingual.html.j2")
 
@@ -67,7 +67,7 @@ def block_problems(project: Project, folder: Path) -> list[Problem]:
     """Blocks an audience template defines that its base template does not have."""
     from jinja2 import TemplateSyntaxError, nodes
 
-    from .render_html import template_environment
+    from briefgen.edition.render import template_environment
 
     env = template_environment(project, folder.name)
     base_blocks: set[str] = set()

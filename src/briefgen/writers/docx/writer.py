@@ -116,10 +116,10 @@ from docx.oxml import OxmlElement
 from docx.shared import Mm
 from lxml import etree
 
-from . import docx_oxml as ox
-from .docx_oxml import w
-from .errors import BriefgenError
-from .i18n import LANGUAGES, Messages
+from briefgen.edition.i18n import LANGUAGES, Messages
+from briefgen.errors import BriefgenError
+from briefgen.writers.docx import oxml as ox
+from briefgen.writers.docx.oxml import w
 
 #: Chinese text is set in sans-serif, as brief.css.j2 sets it: the CJK font of
 #: its script (Hong Kong forms for Traditional, mainland ones for Simplified),

@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import BriefgenError, ContentError, Problem, display_path
-from .files import atomic_output
-from .incremental import BuildState, Fingerprints, Job
-from .paths import Project
+from briefgen.engine.incremental import BuildState, Fingerprints, Job
+from briefgen.errors import BriefgenError, ContentError, Problem, display_path
+from briefgen.files import atomic_output
+from briefgen.project.paths import Project
 
 if TYPE_CHECKING:  # the heavy modules are imported when something is built
-    from .i18n import Messages
-    from .model import Audience, Brief, SourceRegister
+    from briefgen.edition.i18n import Messages
+    from briefgen.project.model import Audience, Brief, SourceRegister
 
 __all__ = ["Job", "LoadedProject", "Project", "build", "load_project", "plan", "run_build"]
 
@@ -45,9 +45,9 @@ class LoadedProject:
 
 def load_project(project: Project) -> LoadedProject:
     """Load and validate all inputs, collecting every problem before failing."""
-    from . import simplified
-    from .i18n import Messages
-    from .load import load_audience, load_brief, load_phrases, load_sources
+    from briefgen.edition import simplified
+    from briefgen.edition.i18n import Messages
+    from briefgen.project.load import load_audience, load_brief, load_phrases, load_sources
 
     problems: list[Problem] = []
 
@@ -76,7 +76,7 @@ def load_project(project: Project) -> LoadedProject:
             if brief is not None:
                 briefs[path.stem] = brief
     if not problems:
-        from .audiences import audience_problems
+        from briefgen.project.audiences import audience_problems
 
         for name, audience in audiences.items():
             problems.extend(audience_problems(project, name, audience, briefs))
@@ -136,8 +136,8 @@ def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) ->
     """The intermediate HTML of one job (charts are drawn into the build's cache)."""
     import jinja2
 
-    from .charts import ChartRenderer
-    from .render_html import BilingualView, BriefView, render_html
+    from briefgen.edition.charts import ChartRenderer
+    from briefgen.edition.render import BilingualView, BriefView, render_html
 
     out = out or loaded.project.root / "build"
     brief = loaded.briefs[job.brief]
@@ -149,7 +149,7 @@ def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) ->
         view = BriefView(
             brief, job.brief, audience, loaded.register, loaded.messages, job.lang, charts
         )
-    from .audiences import logo_data_url
+    from briefgen.project.audiences import logo_data_url
 
     view.logo = logo_data_url(loaded.project, job.audience, audience)
     try:
@@ -197,7 +197,7 @@ def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) ->
 
 def chart_theme(theme):
     """An audience's theme as the charts' house style: its accent leads the palette."""
-    from .charts import Theme
+    from briefgen.edition.charts import Theme
 
     default = Theme()
     return Theme(
@@ -223,8 +223,8 @@ def run_job(loaded: LoadedProject, job: Job, out: Path) -> list[str]:
 
 def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outcome]:
     """Build the formats of one edition from one rendering of its HTML (and charts)."""
-    from .write_docx import write_docx
-    from .write_pdf import require_fonts, write_pdf
+    from briefgen.writers.docx.writer import write_docx
+    from briefgen.writers.pdf import require_fonts, write_pdf
 
     started = time.perf_counter()
     first = jobs[0]

@@ -68,7 +68,7 @@ class Text(Strict):
         if lang == "zh-Hant":
             return self.zh_hant
         if lang == "zh-Hans":
-            from .simplified import to_simplified
+            from briefgen.edition.simplified import to_simplified
 
             return self.zh_hans or to_simplified(self.zh_hant)
         raise KeyError(f"no text for language {lang!r}")

@@ -37,10 +37,10 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
-from .errors import BriefgenError
-from .files import remove_partial_files
-from .incremental import RENDERING_PACKAGES, Job, sha256_file
-from .paths import Project
+from briefgen.engine.incremental import RENDERING_PACKAGES, Job, sha256_file
+from briefgen.errors import BriefgenError
+from briefgen.files import remove_partial_files
+from briefgen.project.paths import Project
 
 SUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
@@ -138,7 +138,7 @@ def clear_release_folder(out: Path, project: Project) -> None:
 
 def build_release(root: Path, out: Path, workers: int = 1) -> Release:
     """Build the whole matrix into a fresh `out`, describe it, verify it."""
-    from .build import Summary, load_project, run_build
+    from briefgen.engine.build import Summary, load_project, run_build
 
     project = Project(root.resolve())
     out = out.resolve()
@@ -541,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         if args.command == "build":
-            from .cli import find_root
+            from briefgen.cli import find_root
 
             root = (args.project or find_root(Path.cwd())).resolve()
             out = args.out or root / "build" / "release"

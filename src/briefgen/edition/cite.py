@@ -15,8 +15,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markupsafe import Markup, escape
 
-from .i18n import Messages, partial_date
-from .model import FIGURE_REFERENCE, Source, SourceRegister
+from briefgen.edition.i18n import Messages, partial_date
+from briefgen.project.model import FIGURE_REFERENCE, Source, SourceRegister
 
 _GROUP_AT = re.compile(r"\[@([^\]\s;]+(?:\s*;\s*@[^\]\s;]+)*)\]")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .model import CITATION_GROUP, FIGURE_REFERENCE
+from briefgen.project.model import CITATION_GROUP, FIGURE_REFERENCE
 
 MONTHS = {
     name: number

@@ -17,9 +17,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from . import safeyaml
-from .errors import ContentError, Problem
-from .model import (
+from briefgen.errors import ContentError, Problem
+from briefgen.project import safeyaml
+from briefgen.project.model import (
     AUTHORED_LANGUAGES,
     FIGURE_REFERENCE,
     Audience,
@@ -28,7 +28,7 @@ from .model import (
     SourceRegister,
     cited_ids,
 )
-from .parity import differing_figures
+from briefgen.project.parity import differing_figures
 
 Model = TypeVar("Model", bound=BaseModel)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .errors import BriefgenError
-from .paths import Project
+from briefgen.errors import BriefgenError
+from briefgen.project.paths import Project
 
 AUDIENCE_YAML = """\
 # The {name} edition. Every key is optional except `edition`; delete what you

@@ -18,8 +18,8 @@ from urllib.request import url2pathname
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .errors import BriefgenError
-from .weasyprint_fixes import keep_footnotes_with_their_calls
+from briefgen.errors import BriefgenError
+from briefgen.writers.weasyprint_fixes import keep_footnotes_with_their_calls
 
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .files import atomic_output
+from briefgen.files import atomic_output
 
 #: Libraries whose version changes what an artifact looks like.
 RENDERING_PACKAGES = (
@@ -88,8 +88,12 @@ def _files_under(folder: Path) -> list[Path]:
 def environment_fingerprint() -> str:
     """The tool's code, its rendering libraries, the fonts, SOURCE_DATE_EPOCH."""
     digest = hashlib.sha256()
-    package = Path(__file__).parent
-    _hash_files(digest, package, [p for p in package.glob("*.py")])
+    # The whole package, subpackages included: a module moved into a subfolder
+    # must still count as code that shapes the artifacts.
+    package = Path(__file__).resolve().parents[1]
+    _hash_files(
+        digest, package, sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+    )
     for name in RENDERING_PACKAGES:
         try:
             version = metadata.version(name)

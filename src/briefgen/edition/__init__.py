@@ -1,0 +1,1 @@
+"""One edition (brief x audience x language): localised view, citations, charts, HTML."""

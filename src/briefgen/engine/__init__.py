@@ -1,0 +1,1 @@
+"""The build engine: plan, incremental state, parallel build, release."""

@@ -1,0 +1,1 @@
+"""The project: safe YAML, the typed model, the loader and the rules content must obey."""

@@ -1,0 +1,1 @@
+"""Writers: the intermediate HTML to PDF (WeasyPrint) and to DOCX (python-docx)."""

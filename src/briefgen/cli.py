@@ -50,6 +50,19 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     build_cmd.add_argument("--plan", action="store_true", help="print the job list; build nothing")
     build_cmd.add_argument("--json", action="store_true", help="with --plan: as JSON, for CI")
+    build_cmd.add_argument(
+        "--shard", metavar="K/N", help="only the K-th of N balanced slices (for CI fan-out)"
+    )
+
+    release_cmd = commands.add_parser("release", help="release builds (see engine/release.py)")
+    release_steps = release_cmd.add_subparsers(dest="step", required=True)
+    gather_cmd = release_steps.add_parser(
+        "gather", help="merge the outputs of `build --shard K/N` into a verified release"
+    )
+    gather_cmd.add_argument("shards", type=Path, nargs="+", help="the shards' --out folders")
+    gather_cmd.add_argument(
+        "--out", type=Path, help="release folder (default: <project>/build/release)"
+    )
 
     new_cmd = commands.add_parser(
         "new-audience", help="write a commented starting folder for a new audience"
@@ -71,7 +84,7 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--today", type=iso_date, help="the date to measure ages from (default: today)"
     )
-    for command in (build_cmd, check_cmd):
+    for command in (build_cmd, check_cmd, gather_cmd):
         # also accepted after the command: `briefgen build --debug`
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
@@ -98,7 +111,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"wrote {path}")
         print(f"next: edit them, then `make report` builds build/{args.name}/")
         return 0
+    if args.command == "release":
+        return run_release(project, args)
     out = (args.out or root / "build").resolve()
+    shard = None
+    if args.shard:
+        from briefgen.engine.shards import parse_shard
+
+        shard = parse_shard(args.shard)
     options = dict(
         briefs=args.brief,
         audiences=args.audience,
@@ -108,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
     )
     if args.plan:
-        jobs = run_build(project, out, plan_only=True, **options)
+        jobs = run_build(project, out, plan_only=True, shard=shard, **options)
         if args.json:
             print(json.dumps([plan_entry(job, out, root) for job in jobs], indent=2))
         else:
@@ -116,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
                 print(plan_entry(job, out, root)["target"])
         return 0
     try:
-        summary = run_build(project, out, **options)
+        summary = run_build(project, out, shard=shard, **options)
     except BaseException:  # interrupted, or a worker died: no partial file may stay
         remove_partial_files(out)
         raise
@@ -132,6 +152,23 @@ def run(args: argparse.Namespace) -> int:
             f"{len(summary.failed)} artifact(s) could not be built; "
             "earlier files at those paths were left as they were"
         )
+    if shard:
+        from briefgen.engine.shards import write_receipt
+
+        everything = run_build(project, out, plan_only=True, **options)
+        mine = run_build(project, out, plan_only=True, shard=shard, **options)
+        print(
+            f"shard {shard[0]}/{shard[1]}: {write_receipt(project, out, shard, everything, mine)}"
+        )
+    return 0
+
+
+def run_release(project: Project, args: argparse.Namespace) -> int:
+    """`briefgen release gather DIR…`: the shards' artifacts as one verified release."""
+    from briefgen.engine.shards import gather
+
+    out = args.out or project.root / "build" / "release"
+    print(gather(project.root, args.shards, out).summary())
     return 0
 
 

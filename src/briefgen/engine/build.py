@@ -380,8 +380,10 @@ def run_build(
     workers: int = 1,
     force: bool = False,
     plan_only: bool = False,
+    shard: tuple[int, int] | None = None,
 ) -> Summary | list[Job]:
     """Build what is out of date (everything with `force`); with `plan_only`, the jobs.
+    With `shard` (K, N), only the K-th of N balanced slices of the plan (engine/shards.py).
 
     When nothing changed, this reads no content and imports no renderer: it
     compares digests of the input files with those recorded at the last build.
@@ -401,6 +403,10 @@ def run_build(
             if not formats or job.format in formats
         ]
         state.remember_plan(key, jobs)
+    if shard is not None:
+        from briefgen.engine.shards import select
+
+        jobs = select(project, jobs, shard)
     if plan_only:
         return jobs
     if not jobs:

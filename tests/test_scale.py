@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, briefgen
 from PIL import Image
+from test_release import make_project
 
-from briefgen.engine.build import Job, chart_cache, load_project, render_job_html
+from briefgen.engine import release, shards
+from briefgen.engine.build import Job, chart_cache, load_project, plan, render_job_html
+from briefgen.engine.build import editions as edition_groups
+from briefgen.engine.incremental import sha256_file
+from briefgen.errors import BriefgenError
 from briefgen.project.paths import Project
 from briefgen.writers import pdf_fonts
 from briefgen.writers.pdf import write_pdf
@@ -167,3 +174,223 @@ def test_the_cjk_fonts_shrink_and_the_build_stays_reproducible(pdfs, edition):
 def test_the_pdf_is_under_250_kb(pdfs, edition):
     size = pdfs[edition]["shrunk"].stat().st_size
     assert size < BUDGET, f"{size / 1024:.0f} KB"
+
+
+# -- shards ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def the_plan() -> tuple[Project, list[Job]]:
+    project = Project(ROOT)
+    return project, plan(load_project(project))
+
+
+def test_shard_arguments_are_checked():
+    assert shards.parse_shard("2/4") == (2, 4)
+    for bad in ("0/2", "3/2", "2", "a/b", "1/0", "-1/2"):
+        with pytest.raises(BriefgenError, match="expected K/N"):
+            shards.parse_shard(bad)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5, 40])
+def test_shards_split_the_plan_into_whole_balanced_editions(the_plan, count):
+    project, jobs = the_plan
+    parts = shards.split(project, jobs, count)
+    assert parts == shards.split(project, list(jobs), count)  # deterministic
+    flat = [job for part in parts for job in part]
+    assert len(flat) == len(jobs) and set(flat) == set(jobs)  # each job once
+    owner = {job.edition: index for index, part in enumerate(parts) for job in part}
+    assert all(owner[job.edition] == index for index, part in enumerate(parts) for job in part)
+    for part in parts:  # plan order is kept within a shard
+        assert part == [job for job in jobs if job in part]
+    cost = {
+        key: shards.edition_cost(project, group)
+        for key, group in ((g[0].edition, g) for g in edition_groups(jobs))
+    }
+    loads = [sum(cost[key] for key in {job.edition for job in part}) for part in parts]
+    # greedy largest-first: no shard exceeds another by more than one edition
+    assert max(loads) - min(loads) <= max(cost.values()) + 1e-9
+    if count <= len(cost):
+        assert all(parts)
+
+
+def test_the_fan_out_threshold():
+    assert shards.shard_count(72) == 1
+    assert shards.shard_count(shards.ARTIFACTS_PER_SHARD) == 1
+    assert shards.shard_count(shards.ARTIFACTS_PER_SHARD + 1) == 2
+    assert shards.shard_count(10**6) == shards.MAX_SHARDS
+
+
+def fake_shard(folder: Path, k: int, n: int, paths: list[str], plan_paths: list[str]) -> Path:
+    """A shard folder with a receipt and stand-in files (enough for the checks that
+    come before anything is copied)."""
+    artifacts = []
+    for path in paths:
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(path.encode())
+        artifacts.append(
+            {"path": path, "bytes": len(path.encode()), "sha256": sha256_file(folder / path)}
+        )
+    receipt = {"format": 1, "shard": [k, n], "commit": "abc", "tools": {"x": "1"}}
+    receipt |= {"plan": sorted(plan_paths), "artifacts": artifacts}
+    (folder / shards.RECEIPT).write_text(json.dumps(receipt), encoding="utf-8")
+    return folder
+
+
+def test_gather_refuses_shards_that_do_not_make_the_plan(tmp_path):
+    everything = ["general/a.en.pdf", "general/b.en.pdf", "general/c.en.pdf"]
+    one = fake_shard(tmp_path / "s1", 1, 2, everything[:1], everything)
+    two = fake_shard(tmp_path / "s2", 2, 2, everything[1:2], everything)
+    out = tmp_path / "release"
+    with pytest.raises(BriefgenError, match=r"general/c\.en\.pdf: in the plan but in no shard"):
+        shards.gather(ROOT, [one, two], out)
+    with pytest.raises(BriefgenError, match=r"shards \[1\]"):
+        shards.gather(ROOT, [one], out)
+    (two / "general" / "b.en.pdf").write_bytes(b"tampered")
+    with pytest.raises(BriefgenError, match=r"b\.en\.pdf: differs from shard\.json"):
+        shards.gather(ROOT, [one, two], out)
+    with pytest.raises(BriefgenError, match=r"shard\.json: cannot be read"):
+        shards.gather(ROOT, [one, tmp_path], out)
+    assert not out.exists()  # nothing was written
+
+
+def test_gather_refuses_shards_of_different_commits(tmp_path):
+    everything = ["general/a.en.pdf", "general/b.en.pdf"]
+    one = fake_shard(tmp_path / "s1", 1, 2, everything[:1], everything)
+    two = fake_shard(tmp_path / "s2", 2, 2, everything[1:], everything)
+    receipt = json.loads((two / shards.RECEIPT).read_text(encoding="utf-8"))
+    receipt["commit"] = "def"
+    (two / shards.RECEIPT).write_text(json.dumps(receipt), encoding="utf-8")
+    with pytest.raises(BriefgenError, match="commit differs"):
+        shards.gather(ROOT, [one, two], tmp_path / "release")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_two_shards_gathered_are_byte_identical_to_a_release_build(tmp_path):
+    """The real command lines, on a small copy of the project (one brief, two audiences)."""
+    project = make_project(tmp_path / "project")
+    whole = release.build_release(project, tmp_path / "whole", workers=1).out
+    folders = []
+    for k in (1, 2):
+        folder = tmp_path / f"shard-{k}"
+        briefgen(
+            "build",
+            "--shard",
+            f"{k}/2",
+            "--force",
+            "--jobs",
+            "1",
+            "--out",
+            str(folder),
+            cwd=project,
+            check=True,
+        )
+        folders.append(folder)
+    receipts = [json.loads((f / shards.RECEIPT).read_text(encoding="utf-8")) for f in folders]
+    assert all(receipt["artifacts"] for receipt in receipts)  # both shards did some work
+    gathered = briefgen(
+        "release",
+        "gather",
+        *map(str, folders),
+        "--out",
+        str(tmp_path / "rel"),
+        cwd=project,
+        check=True,
+    )
+    assert "gathered" in gathered.stdout
+    assert tree(tmp_path / "rel") == tree(whole)
+    assert release.verify_release(tmp_path / "rel") == []
+
+
+# -- the workflow ------------------------------------------------------------------
+
+WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def needs(job: dict) -> list[str]:
+    value = job.get("needs", [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def test_the_workflow_job_graph_is_consistent(workflow):
+    jobs = workflow["jobs"]
+    for name, job in jobs.items():
+        for need in needs(job):
+            assert need in jobs, f"{name} needs {need}, which is no job"
+        text = json.dumps(job)
+        for job_name, output in re.findall(r"needs\.([\w-]+)\.outputs\.([\w-]+)", text):
+            assert job_name in needs(job), f"{name} reads {job_name}'s outputs without needing it"
+            assert output in jobs[job_name].get("outputs", {}), f"{job_name} has no {output}"
+        for script in re.findall(r"scripts/[\w.-]+", text):
+            assert (ROOT / script).is_file(), f"{name} runs {script}, which does not exist"
+    done: set[str] = set()  # no cycle: the jobs can be ordered
+    while len(done) < len(jobs):
+        ready = {name for name, job in jobs.items() if name not in done and set(needs(job)) <= done}
+        assert ready, f"a cycle among {set(jobs) - done}"
+        done |= ready
+
+
+def test_the_release_fans_out_past_the_threshold_and_runs_one_job_below(workflow):
+    jobs = workflow["jobs"]
+    assert jobs["release"]["if"] == "needs.plan.outputs.shards == '1'"
+    for name in ("shard", "test", "gather"):
+        assert jobs[name]["if"] == "needs.plan.outputs.shards != '1'"
+    assert (
+        jobs["shard"]["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.plan.outputs.matrix) }}"
+    )
+    build = "\n".join(step.get("run", "") for step in jobs["shard"]["steps"])
+    assert '--shard "${{ matrix.shard }}/${{ needs.plan.outputs.shards }}"' in build
+    gather = "\n".join(step.get("run", "") for step in jobs["gather"]["steps"])
+    assert "briefgen release gather build/shards/shard-*" in gather
+    assert set(needs(jobs["gather"])) == {"plan", "shard", "test"}
+    assert set(needs(jobs["publish"])) == {"release", "gather"}
+    plan_step = "\n".join(step.get("run", "") for step in jobs["plan"]["steps"])
+    assert "python -m briefgen.engine.shards plan" in plan_step
+
+
+def test_the_plan_step_prints_the_outputs_the_workflow_reads(workflow, capsys):
+    assert shards.main(["plan", "--project", str(ROOT)]) == 0
+    printed = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
+    assert set(printed) == set(workflow["jobs"]["plan"]["outputs"])
+    assert printed["shards"] == "1" and json.loads(printed["matrix"]) == [1]
+    assert int(printed["artifacts"]) == len(plan(load_project(Project(ROOT))))
+
+
+def test_no_build_or_test_step_can_see_a_token(workflow):
+    assert workflow["permissions"] == {"contents": "read"}
+    for name, job in workflow["jobs"].items():
+        text = json.dumps(job)
+        if name == "publish":
+            assert job["permissions"] == {"contents": "write"}
+            assert not any("run" in step for step in job["steps"])  # runs nothing of ours
+            assert all("checkout" not in step.get("uses", "") for step in job["steps"])
+            continue
+        assert "permissions" not in job, f"{name} asks for permissions"
+        assert "secrets." not in text and "github.token" not in text, name
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout"):
+                assert step["with"]["persist-credentials"] is False, name
+
+
+def test_the_readme_shows_the_workflows_job_graph():
+    header = WORKFLOW.read_text(encoding="utf-8").split("\nname:")[0]
+    graph = [line[1:] for line in header.splitlines() if "──" in line or "└" in line]
+    assert graph, "the workflow's header comment lost its job graph"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for line in graph:
+        assert line.strip() in readme, f"README lacks the job graph line {line.strip()!r}"

@@ -22,10 +22,12 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.engine.build import editions
 from briefgen.engine.incremental import Job, sha256_file
 from briefgen.engine.release import (
     artifact_entry,
@@ -72,13 +74,6 @@ def shard_count(artifacts: int) -> int:
     return max(1, min(MAX_SHARDS, math.ceil(artifacts / ARTIFACTS_PER_SHARD)))
 
 
-def editions(jobs: list[Job]) -> dict[tuple[str, str, str], list[Job]]:
-    grouped: dict[tuple[str, str, str], list[Job]] = {}
-    for job in jobs:
-        grouped.setdefault(job.edition, []).append(job)
-    return grouped
-
-
 def edition_cost(project: Project, jobs: list[Job]) -> float:
     """Estimated cost of one edition: its artifacts, scaled by the brief's length."""
     path = project.content / f"{jobs[0].brief}.yaml"
@@ -89,7 +84,7 @@ def edition_cost(project: Project, jobs: list[Job]) -> float:
 
 def split(project: Project, jobs: list[Job], count: int) -> list[list[Job]]:
     """The plan dealt into `count` shards of about equal cost, each in plan order."""
-    grouped = editions(jobs)
+    grouped = {group[0].edition: group for group in editions(jobs)}
     costs = {key: edition_cost(project, group) for key, group in grouped.items()}
     loads = [0.0] * count
     owner: dict[tuple[str, str, str], int] = {}
@@ -236,3 +231,38 @@ def gather(root: Path, folders: list[Path], out: Path) -> Gathered:
     if problems:
         raise BriefgenError("\n".join(["release gather: verification failed:", *problems]))
     return Gathered(out, manifest, len(receipts), time.perf_counter() - started)
+
+
+# -- for the workflow ------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m briefgen.engine.shards plan`: the release plan's size and its fan-out,
+    as `key=value` lines for `$GITHUB_OUTPUT`."""
+    import argparse
+
+    from briefgen.cli import find_root
+    from briefgen.engine.build import run_build
+
+    parser = argparse.ArgumentParser(prog="python -m briefgen.engine.shards")
+    parser.add_argument("command", choices=["plan"])
+    parser.add_argument("--project", type=Path, help="project folder (default: found from here)")
+    parser.add_argument("--shards", type=int, help="force this many shards (default: by size)")
+    args = parser.parse_args(argv)
+    try:
+        root = (args.project or find_root(Path.cwd())).resolve()
+        jobs = run_build(Project(root), root / "build" / "release", plan_only=True)
+    except BriefgenError as error:
+        for line in error.lines():
+            print(line, file=sys.stderr)
+        return 1
+    assert isinstance(jobs, list)
+    count = max(1, args.shards or shard_count(len(jobs)))
+    print(f"artifacts={len(jobs)}")
+    print(f"shards={count}")
+    print(f"matrix={json.dumps(list(range(1, count + 1)))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -60,6 +61,38 @@ def test_a_font_that_is_not_a_cid_keyed_cff_is_left_as_it_is():
     pdf.add_object(cid_font)
     assert pdf_fonts.shrink_fonts(pdf) == []
     assert program.stream == [b"\x00\x01\x00\x00truetype"]
+
+
+NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+@pytest.mark.skipif(not NOTO_CJK.is_file(), reason="fonts-noto-cjk is not installed")
+def test_glyphs_kept_from_a_full_subroutinized_cjk_font_draw_as_before():
+    """The installed Noto Sans CJK (13+ Font DICTs, local and global subroutines):
+    each glyph kept draws the same outline with the same advance, under CID = its gid."""
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(NOTO_CJK, fontNumber=0, lazy=True)
+    original = font["CFF "].cff.topDictIndex[0].CharStrings
+    order = font.getGlyphOrder()
+    wanted = [34, 1000, 20000, 40000, 63000]
+    smaller = pdf_fonts.subset_cid_cff(font.reader["CFF "], wanted, keep_outlined=False)
+    cff = CFFFontSet()
+    cff.decompile(io.BytesIO(smaller), None)
+    kept = cff.topDictIndex[0]
+    assert kept.ROS == ("Adobe", "Identity", 0)
+    assert kept.charset == [".notdef", *(f"cid{gid:05d}" for gid in wanted)]
+    for gid in wanted:
+        pens = RecordingPen(), RecordingPen()
+        for pen, charstring in zip(
+            pens, (kept.CharStrings[f"cid{gid:05d}"], original[order[gid]]), strict=True
+        ):
+            charstring.draw(pen)
+        assert pens[0].value == pens[1].value and pens[0].value, gid
+        assert kept.CharStrings[f"cid{gid:05d}"].width == original[order[gid]].width
+    assert len(smaller) < len(font.reader["CFF "]) / 5
 
 
 # -- the PDFs, before and after ----------------------------------------------------

@@ -114,11 +114,11 @@ def write_pdf(
     base_url: Path,
     allowed_roots: list[Path],
     target: Path,
-    shrink_fonts: bool = True,
+    shrink_fonts: bool | FontShrinker = True,
 ) -> list[str]:
     """Render `html` to the PDF file `target`; return warnings worth showing the user.
     With `shrink_fonts` (off only to measure it), the CJK fonts keep just the glyphs
-    drawn (see pdf_fonts)."""
+    drawn (see pdf_fonts); pass a FontShrinker to read what it did."""
     keep_footnotes_with_their_calls()
     fetcher = AssetFetcher(allowed_roots)
     collector = WarningCollector()
@@ -126,7 +126,9 @@ def write_pdf(
     logger.addHandler(collector)
     try:
         document = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
-        finisher = FontShrinker() if shrink_fonts else None
+        finisher = shrink_fonts if isinstance(shrink_fonts, FontShrinker) else None
+        if shrink_fonts is True:
+            finisher = FontShrinker()
         document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True, finisher=finisher)
     finally:
         logger.removeHandler(collector)

@@ -18,7 +18,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from briefgen.engine import release
-from briefgen.engine.build import load_project, plan
+from briefgen.engine.build import plan
+from briefgen.project.load import load_project
 from briefgen.project.paths import Project
 
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"

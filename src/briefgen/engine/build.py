@@ -25,73 +25,10 @@ from briefgen.errors import BriefgenError, ContentError, Problem, display_path
 from briefgen.files import atomic_output
 from briefgen.project.paths import Project
 
-if TYPE_CHECKING:  # the heavy modules are imported when something is built
-    from briefgen.edition.i18n import Messages
-    from briefgen.project.model import Audience, Brief, SourceRegister
+if TYPE_CHECKING:  # the loader and the renderers are imported when something is built
+    from briefgen.project.load import LoadedProject
 
-__all__ = ["Job", "LoadedProject", "Project", "build", "load_project", "plan", "run_build"]
-
-
-@dataclass
-class LoadedProject:
-    """Everything a build reads, validated."""
-
-    project: Project
-    register: SourceRegister
-    messages: Messages
-    audiences: dict[str, Audience]
-    briefs: dict[str, Brief]
-
-
-def load_project(project: Project) -> LoadedProject:
-    """Load and validate all inputs, collecting every problem before failing."""
-    from briefgen.edition import simplified
-    from briefgen.edition.i18n import Messages
-    from briefgen.project.load import load_audience, load_brief, load_phrases, load_sources
-
-    problems: list[Problem] = []
-
-    def attempt(loader, *args):
-        try:
-            return loader(*args)
-        except ContentError as error:
-            problems.extend(error.problems)
-            return None
-
-    register = attempt(load_sources, project.content / "sources.yaml")
-    phrases = project.content / "zh-Hans.yaml"
-    if phrases.is_file():
-        overrides = attempt(load_phrases, phrases)
-        simplified.configure(overrides.phrases if overrides else {})
-    messages = attempt(Messages, project.templates / "base" / "messages.yaml")
-    audiences = {}
-    for path in sorted((project.templates / "audiences").glob("*/audience.yaml")):
-        audience = attempt(load_audience, path)
-        if audience is not None:
-            audiences[path.parent.name] = audience
-    briefs = {}
-    if register is not None:
-        for path in brief_paths(project):
-            brief = attempt(load_brief, path, register)
-            if brief is not None:
-                briefs[path.stem] = brief
-    if not problems:
-        from briefgen.project.audiences import audience_problems
-
-        for name, audience in audiences.items():
-            problems.extend(audience_problems(project, name, audience, briefs))
-    if problems:
-        raise ContentError(problems)
-    assert register is not None and messages is not None
-    return LoadedProject(project, register, messages, audiences, briefs)
-
-
-#: Files in content/ that are not briefs.
-PROJECT_FILES = frozenset({"sources.yaml", "zh-Hans.yaml"})
-
-
-def brief_paths(project: Project) -> list[Path]:
-    return sorted(p for p in project.content.glob("*.yaml") if p.name not in PROJECT_FILES)
+__all__ = ["Job", "Project", "build", "plan", "run_build"]
 
 
 def plan(
@@ -288,6 +225,8 @@ def _worker_init(root: str) -> None:
     # Ctrl-C is the parent's to handle: it stops the pool and removes partial files;
     # workers that also caught it would print a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from briefgen.project.load import load_project
+
     global _worker_project
     _worker_project = load_project(Project(Path(root)))
 
@@ -392,6 +331,8 @@ def run_build(
     filters = {"briefs": briefs, "audiences": audiences, "languages": languages, "formats": formats}
     key = fingerprints.plan_key(filters)
     jobs = state.cached_plan(key)
+    from briefgen.project.load import load_project
+
     loaded = None
     if jobs is None:
         loaded = load_project(project)

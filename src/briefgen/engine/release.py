@@ -138,7 +138,8 @@ def clear_release_folder(out: Path, project: Project) -> None:
 
 def build_release(root: Path, out: Path, workers: int = 1) -> Release:
     """Build the whole matrix into a fresh `out`, describe it, verify it."""
-    from briefgen.engine.build import Summary, load_project, run_build
+    from briefgen.engine.build import Summary, run_build
+    from briefgen.project.load import load_project
 
     project = Project(root.resolve())
     out = out.resolve()

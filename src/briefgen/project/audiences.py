@@ -1,11 +1,11 @@
-"""Audiences: what an audience folder may say, checked against the project.
+"""Audiences: an audience folder's templates checked against the base, and its logo.
 
 An audience is a folder, `templates/audiences/<name>/`, with `audience.yaml`
 and optionally `brief.html.j2` (blocks that override the base template),
-`audience.css`, `reference.docx` and a logo. The model checks each file on its
-own; here they are checked against the rest of the project: tags that no
-section carries, a logo that is not there, a block the base template does not
-have (Jinja would silently ignore it, and the designer's change with it).
+`audience.css`, `reference.docx` and a logo. The model checks `audience.yaml`
+on its own and `rules.audience_problems` against the briefs; here a block the
+base template does not have is found (Jinja would silently ignore it, and the
+designer's change with it).
 """
 
 from __future__ import annotations
@@ -15,52 +15,10 @@ import mimetypes
 from pathlib import Path
 
 from briefgen.errors import Problem
-from briefgen.project.load import read_yaml
-from briefgen.project.model import Audience, Brief
+from briefgen.project.model import Audience
 from briefgen.project.paths import Project
 
 OVERRIDABLE_TEMPLATES = ("brief.html.j2", "bilingual.html.j2")
-
-
-def audience_problems(
-    project: Project, name: str, audience: Audience, briefs: dict[str, Brief]
-) -> list[Problem]:
-    folder = project.audience_dir(name)
-    path = folder / "audience.yaml"
-    document = read_yaml(path)
-    problems: list[Problem] = []
-    known_tags = sorted(
-        {tag for brief in briefs.values() for s in brief.sections for tag in s.tags}
-    )
-    for key in ("include_tags", "exclude_tags"):
-        for index, tag in enumerate(getattr(audience.sections, key) or []):
-            if tag not in known_tags:
-                problems.append(
-                    document.problem(
-                        ["sections", key, index],
-                        f"no section is tagged '{tag}'",
-                        f"use one of: {', '.join(known_tags)}",
-                    )
-                )
-    for index, brief in enumerate(audience.briefs or []):
-        if brief not in briefs:
-            problems.append(
-                document.problem(
-                    ["briefs", index],
-                    f"no brief '{brief}' in content/",
-                    f"use one of: {', '.join(sorted(briefs))}",
-                )
-            )
-    if audience.theme.logo and not (folder / audience.theme.logo).is_file():
-        problems.append(
-            document.problem(
-                ["theme", "logo"],
-                f"logo file '{audience.theme.logo}' is not in {folder.name}/",
-                "put the image in the audience's folder or remove `logo:`",
-            )
-        )
-    problems.extend(block_problems(project, folder))
-    return problems
 
 
 def block_problems(project: Project, folder: Path) -> list[Problem]:

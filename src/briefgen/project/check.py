@@ -21,118 +21,35 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
 
-from briefgen.edition.i18n import Messages
 from briefgen.edition.render import template_environment
-from briefgen.engine.build import (
-    Job,
-    LoadedProject,
-    brief_paths,
-    chart_cache,
-    load_project,
-    render_job_html,
-)
+from briefgen.engine.build import Job, chart_cache, render_job_html
 from briefgen.errors import ContentError, Problem
-from briefgen.project.load import Document, check_brief, model_problems, parse_yaml
-from briefgen.project.model import Audience, Brief, SourceRegister, cited_ids
+from briefgen.project.load import LoadedProject, collect_project
 from briefgen.project.paths import MAX_AGE_DAYS, Project
 from briefgen.project.safeyaml import XML_UNSAFE, describe_character
 from briefgen.writers.pdf import FONT_HINT, AssetFetcher, missing_fonts
-
-#: Default for `--max-age-days`: a statement older than this is flagged for review.
 
 
 def check_project(
     project: Project, today: dt.date | None = None, max_age_days: int = MAX_AGE_DAYS
 ) -> list[Problem]:
-    """Every problem in the project, errors and warnings, sorted by file and line."""
-    today = today or dt.date.today()
-    problems: list[Problem] = []
+    """Every problem in the project, errors and warnings, sorted by file and line.
 
-    register_doc, register = _load(project.content / "sources.yaml", SourceRegister, problems)
-    messages = _attempt(Messages, project.templates / "base" / "messages.yaml", problems=problems)
-
-    audiences: dict[str, Audience] = {}
-    audience_docs: dict[str, Document] = {}
-    for folder in sorted(p for p in (project.templates / "audiences").glob("*") if p.is_dir()):
-        path = folder / "audience.yaml"
-        if not path.is_file():
-            problems.append(
-                Problem(
-                    path,
-                    1,
-                    1,
-                    f"the folder {folder.name}/ has no audience.yaml, so it is never built",
-                    "add audience.yaml (edition, languages, formats) or remove the folder",
-                    "warning",
-                )
-            )
-            continue
-        document, audience = _load(path, Audience, problems)
-        if document is not None:
-            audience_docs[folder.name] = document
-        if audience is not None:
-            audiences[folder.name] = audience
-
-    briefs: dict[str, Brief] = {}
-    brief_docs: dict[str, Document | None] = {}
-    for path in brief_paths(project):
-        document, brief, found = check_brief(path, register)
-        problems.extend(found)
-        brief_docs[path.stem] = document
-        if document is not None:
-            problems.extend(_stale(document, today, max_age_days))
-        if brief is not None:
-            briefs[path.stem] = brief
-
-    problems.extend(_unknown_briefs(audience_docs, sorted(brief_docs)))
-    if register_doc is not None and register is not None and None not in brief_docs.values():
-        documents = [doc for doc in brief_docs.values() if doc is not None]
-        problems.extend(_uncited(register_doc, register, documents))
-
-    # Whatever the build itself refuses to load (a safety net: normally nothing new).
-    loaded = None
-    try:
-        loaded = load_project(project)
-    except ContentError as error:
-        problems.extend(error.problems)
-    except jinja2.TemplateError:  # a template that does not compile: reported below
-        pass
-    if loaded is None and register and messages and briefs and audiences:
-        loaded = LoadedProject(
-            project=project,
-            register=register,
-            messages=messages,
-            audiences=audiences,
-            briefs=briefs,
-        )
-
-    problems.extend(_compile_templates(project, sorted(audiences) or [""]))
-    if loaded is not None:
-        problems.extend(_render_templates(loaded))
+    The content is read by the build's own loader in collect mode, so `check`
+    and `build` report the same problems; then the templates are compiled and
+    rendered, which the loader does not do.
+    """
+    collected = collect_project(project, today or dt.date.today(), max_age_days)
+    problems = list(collected.problems)
+    audiences = sorted(collected.loaded.audiences) if collected.loaded else []
+    problems.extend(_compile_templates(project, audiences or [""]))
+    if collected.loaded is not None:
+        problems.extend(_render_templates(collected.loaded))
     return _sorted_unique(problems)
-
-
-def _attempt(loader, *args: Any, problems: list[Problem]) -> Any:
-    try:
-        return loader(*args)
-    except ContentError as error:
-        problems.extend(error.problems)
-        return None
-
-
-def _load(path: Path, model: type, problems: list[Problem]) -> tuple[Document | None, Any]:
-    document, found = parse_yaml(path)
-    problems.extend(found)
-    if document is None:
-        return None, None
-    value, found = model_problems(document, model)
-    problems.extend(found)
-    return document, value
 
 
 def _sorted_unique(problems: Iterable[Problem]) -> list[Problem]:
@@ -141,90 +58,6 @@ def _sorted_unique(problems: Iterable[Problem]) -> list[Problem]:
         key = (Path(problem.path).resolve(), problem.line, problem.col, problem.message)
         unique.setdefault(key, problem)
     return sorted(unique.values(), key=lambda p: (str(Path(p.path).resolve()), p.line, p.col))
-
-
-# -- content -----------------------------------------------------------------
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
-
-
-def _stale(document: Document, today: dt.date, max_age_days: int) -> Iterator[Problem]:
-    """Warnings for `as_of` dates (of the brief, of each key figure) older than the limit."""
-    data = document.data if isinstance(document.data, dict) else {}
-    dated: list[tuple[list[str | int], str, Any]] = [(["as_of"], "the brief's as_of", data)]
-    figures = data.get("key_figures")
-    for index, figure in enumerate(figures if isinstance(figures, list) else []):
-        dated.append((["key_figures", index, "as_of"], f"key figure {index + 1}'s as_of", figure))
-    for path, what, node in dated:
-        when = _as_date(node.get("as_of")) if isinstance(node, dict) else None
-        if when is None:
-            continue
-        age = (today - when).days
-        if age > max_age_days:
-            yield _warning(
-                document,
-                path,
-                f"{what} is {when.isoformat()}, {age} days ago (more than {max_age_days})",
-                "check that it still holds, then update as_of; or allow more with --max-age-days",
-            )
-        elif age < 0:
-            yield _warning(
-                document, path, f"{what} is {when.isoformat()}, in the future", "check the date"
-            )
-
-
-def _warning(document: Document, path: list[str | int], message: str, hint: str) -> Problem:
-    line, col = document.locate(path)
-    return Problem(document.path, line, col, message, hint, "warning")
-
-
-def _cited(node: Any, found: set[str]) -> None:
-    """Source ids a raw document cites: `[@id]` in any text, and every `source:`."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "source" and isinstance(value, str):
-                found.add(value)
-            _cited(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            _cited(value, found)
-    elif isinstance(node, str):
-        found.update(source for group in cited_ids(node) for source in group)
-
-
-def _uncited(
-    register_doc: Document, register: SourceRegister, briefs: list[Document]
-) -> Iterator[Problem]:
-    cited: set[str] = set()
-    for document in briefs:
-        _cited(document.data, cited)
-    for source_id in register.sources:
-        if source_id not in cited:
-            line, col = register_doc.locate_key(["sources", source_id])
-            yield Problem(
-                register_doc.path,
-                line,
-                col,
-                f"source '{source_id}' is registered but no brief cites it",
-                f"cite it as [@{source_id}] where it is used, or remove it",
-                "warning",
-            )
-
-
-def _unknown_briefs(audience_docs: dict[str, Document], known: list[str]) -> Iterator[Problem]:
-    for document in audience_docs.values():
-        listed = document.data.get("briefs") if isinstance(document.data, dict) else None
-        for index, name in enumerate(listed if isinstance(listed, list) else []):
-            if isinstance(name, str) and name not in known:
-                yield document.problem(
-                    ["briefs", index],
-                    f"brief '{name}' is not in content/",
-                    f"use one of: {', '.join(known) or 'none'}",
-                )
 
 
 # -- templates -----------------------------------------------------------------

@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.engine.incremental import BuildState, Fingerprints, Job
-from briefgen.errors import BriefgenError, ContentError, Problem, display_path
+from briefgen.errors import BriefgenError, display_path
 from briefgen.files import atomic_output
 from briefgen.project.paths import Project
 
@@ -71,65 +70,13 @@ def chart_cache(out: Path) -> Path:
 
 def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) -> str:
     """The intermediate HTML of one job (charts are drawn into the build's cache)."""
-    import jinja2
-
     from briefgen.edition.charts import ChartRenderer
-    from briefgen.edition.render import BilingualView, BriefView, render_html
+    from briefgen.edition.render import edition_html
 
     out = out or loaded.project.root / "build"
-    brief = loaded.briefs[job.brief]
-    audience = loaded.audiences[job.audience]
-    charts = ChartRenderer(chart_cache(out), chart_theme(audience.theme))
-    if job.lang == "bilingual":
-        view = BilingualView(brief, job.brief, audience, loaded.register, loaded.messages, charts)
-    else:
-        view = BriefView(
-            brief, job.brief, audience, loaded.register, loaded.messages, job.lang, charts
-        )
-    from briefgen.project.audiences import logo_data_url
-
-    view.logo = logo_data_url(loaded.project, job.audience, audience)
-    try:
-        return render_html(loaded.project, job.audience, view)
-    except jinja2.TemplateNotFound as error:
-        path, line = _template_location(error)
-        raise ContentError(
-            [
-                Problem(
-                    path,
-                    line,
-                    1,
-                    f"template not found: {error.name}",
-                    "include or extend only templates in templates/base or the audience's folder",
-                )
-            ]
-        ) from None
-    except jinja2.TemplateSyntaxError as error:
-        path = Path(error.filename or error.name or "template")
-        raise ContentError(
-            [
-                Problem(
-                    path,
-                    error.lineno,
-                    1,
-                    f"template syntax error: {error.message}",
-                    "fix the Jinja tag on that line",
-                )
-            ]
-        ) from None
-    except Exception as error:  # a template's runtime error, e.g. iterating a number
-        path, line = _template_location(error)
-        raise ContentError(
-            [
-                Problem(
-                    path,
-                    line,
-                    1,
-                    f"template error: {error}",
-                    "use only the names documented in templates/base/brief.html.j2",
-                )
-            ]
-        ) from None
+    theme = chart_theme(loaded.audiences[job.audience].theme)
+    charts = ChartRenderer(chart_cache(out), theme)
+    return edition_html(loaded, job.brief, job.audience, job.lang, charts)
 
 
 def chart_theme(theme):
@@ -143,14 +90,6 @@ def chart_theme(theme):
         muted=theme.muted,
         latin_font=theme.heading_font,
     )
-
-
-def _template_location(error: BaseException) -> tuple[Path, int]:
-    """The template file and line a Jinja runtime error was raised from."""
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith(".j2"):
-            return Path(frame.filename), frame.lineno or 1
-    return Path("templates"), 1
 
 
 def run_job(loaded: LoadedProject, job: Job, out: Path) -> list[str]:

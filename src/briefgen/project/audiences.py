@@ -25,7 +25,7 @@ def block_problems(project: Project, folder: Path) -> list[Problem]:
     """Blocks an audience template defines that its base template does not have."""
     from jinja2 import TemplateSyntaxError, nodes
 
-    from briefgen.edition.render import template_environment
+    from briefgen.edition.environment import template_environment, template_problem
 
     env = template_environment(project, folder.name)
     base_blocks: set[str] = set()
@@ -45,15 +45,7 @@ def block_problems(project: Project, folder: Path) -> list[Problem]:
         try:
             tree = env.parse(path.read_text("utf-8"), name, str(path))
         except TemplateSyntaxError as error:
-            problems.append(
-                Problem(
-                    path,
-                    error.lineno,
-                    1,
-                    f"template syntax error: {error.message}",
-                    "fix the Jinja tag on that line",
-                )
-            )
+            problems.append(template_problem(error, path))
             continue
         for block in tree.find_all(nodes.Block):
             if block.name not in base_blocks:

@@ -1,17 +1,16 @@
-"""`briefgen check`: every problem in content, sources, audiences and templates.
+"""`briefgen check`: whatever `build` would refuse, reported first, with file and line.
 
-Nothing is written to build/ and no PDF or DOCX is rendered. The check goes on
-after a file fails, so one run lists everything to fix:
+Nothing is written to build/, no chart is drawn and no PDF or DOCX is written.
+The check goes on after a file fails, so one run lists everything to fix:
 
-- each YAML file: syntax, size, characters XML cannot hold, the schema;
-- each brief: references between sections and data, series lengths, citations
-  of unregistered sources, and (warnings) `as_of` dates older than `max_age_days`;
-- the register: (warning) sources that no brief cites;
-- audiences: briefs they list that do not exist;
-- templates: every `*.j2` compiles and holds no control character, and each
-  audience's `brief.html.j2` renders
-  the first brief in each of its languages (undefined names, missing messages,
-  missing fonts), and (warning) refers to nothing the build would refuse to fetch.
+- content, sources, audiences, messages: the build's own loader in collect mode
+  (`project.load.collect_project`: the schema, then the rule book `rules.py`,
+  with its warnings: old `as_of` dates, uncited sources);
+- templates: every `*.j2` compiles and holds no control character;
+- every edition (each brief an audience builds, in each of its languages) is
+  rendered to HTML with placeholder charts: undefined names, missing messages and
+  fonts, references the PDF writer would refuse to fetch (warnings), and elements
+  outside the DOCX writer's vocabulary, each at the template line that writes it.
 """
 
 from __future__ import annotations
@@ -21,16 +20,21 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urljoin
 
 import jinja2
+import lxml.html
+from lxml import etree
 
-from briefgen.edition.render import template_environment
-from briefgen.engine.build import Job, chart_cache, render_job_html
+from briefgen.edition.environment import template_environment, template_problem
+from briefgen.edition.render import edition_html
 from briefgen.errors import ContentError, Problem
 from briefgen.project.load import LoadedProject, collect_project
+from briefgen.project.model import Dataset
 from briefgen.project.paths import MAX_AGE_DAYS, Project
 from briefgen.project.safeyaml import XML_UNSAFE, describe_character
+from briefgen.writers.docx import vocabulary
 from briefgen.writers.pdf import FONT_HINT, AssetFetcher, missing_fonts
 
 
@@ -86,13 +90,7 @@ def _compile_templates(project: Project, audiences: list[str]) -> Iterator[Probl
         try:
             env.compile(source, name=name, filename=str(path))
         except jinja2.TemplateSyntaxError as error:
-            yield Problem(
-                path,
-                error.lineno,
-                1,
-                f"template syntax error: {error.message}",
-                "fix the Jinja tag on that line",
-            )
+            yield template_problem(error, path)
 
 
 #: References WeasyPrint would fetch: src="…", <link href="…">, CSS url(…).
@@ -104,36 +102,117 @@ _REFERENCES = re.compile(
 )
 
 
+class PlaceholderCharts:
+    """Charts for `check`: the chart's content is read (labels in every language, the
+    series it draws) but nothing is drawn; every chart is one tiny placeholder."""
+
+    def __init__(self, folder: Path):
+        self.files = SimpleNamespace(
+            svg=folder / "placeholder.svg", png=folder / "placeholder.png", width_mm=160
+        )
+        self.files.svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+        self.files.png.write_bytes(b"")
+
+    def render(self, dataset: Dataset, lang: str) -> SimpleNamespace:
+        assert dataset.chart is not None
+        for text in (dataset.chart.alt, dataset.chart.title, dataset.chart.value_label):
+            if text is not None:
+                text.get(lang)
+        dataset.drawn_series()
+        return self.files
+
+
 def _render_templates(loaded: LoadedProject) -> Iterator[Problem]:
-    """Render each audience's template with the first brief it builds, in each language."""
+    """Render every edition's HTML (no charts drawn) and look for what the build refuses.
+
+    Every brief each audience builds, in each of its languages: an undefined name
+    that only one brief or language reaches is found too. Each problem is located
+    in the template that wrote it.
+    """
     project = loaded.project
     with tempfile.TemporaryDirectory(prefix="briefgen-check-") as scratch:
-        out = Path(scratch)
-        fetcher = AssetFetcher([project.templates, chart_cache(out)])
-        reported: set[tuple[Path, int]] = set()
+        charts = PlaceholderCharts(Path(scratch))
+        fetcher = AssetFetcher([project.templates, Path(scratch)])
         for name, audience in sorted(loaded.audiences.items()):
             wanted = audience.briefs
             chosen = [b for b in sorted(loaded.briefs) if wanted is None or b in wanted]
-            if not chosen:
-                continue
-            template = project.audience_dir(name) / "brief.html.j2"
-            if not template.is_file():
-                template = project.templates / "base" / "brief.html.j2"
-            for lang in audience.languages:
-                job = Job(chosen[0], name, lang, (audience.formats or ["pdf"])[0])
-                try:
-                    html = render_job_html(loaded, job, out)
-                except ContentError as error:
-                    # one report per template line, not one per language
-                    for problem in error.problems:
-                        if (problem.path, problem.line) not in reported:
-                            reported.add((problem.path, problem.line))
-                            yield problem
+            sources = TemplateSources(project, name)
+            env = template_environment(project, name)
+            for brief in chosen:
+                for lang in audience.languages:
+                    try:
+                        html = edition_html(loaded, brief, name, lang, charts, env)
+                    except ContentError as error:
+                        yield from error.problems
+                        continue
+                    for family in missing_fonts(html):
+                        where = _find([project.templates], family) or (sources.main, 1, 1)
+                        yield Problem(*where, f"font '{family}' is not installed", FONT_HINT)
+                    yield from _refused(html, project, fetcher, sources.main)
+                    if "docx" in audience.formats:
+                        yield from _docx_refusals(html, sources)
+
+
+def _docx_refusals(html: str, sources: TemplateSources) -> Iterator[Problem]:
+    """Elements the DOCX writer would refuse, at the template line that writes them."""
+    root = lxml.html.document_fromstring(html)
+    for element, why in vocabulary.unknown_elements(root):
+        path, line, col = sources.locate(element.tag, element.get("class"))
+        yield Problem(
+            path,
+            line,
+            col,
+            f"{vocabulary.describe(element)} {why}, so the DOCX edition cannot be built",
+            "use the elements listed in src/briefgen/writers/docx/vocabulary.py, "
+            "or build this audience as PDF only (formats: [pdf])",
+        )
+
+
+class TemplateSources:
+    """An audience's HTML templates (its own first, then the base), read once, so an
+    element of the rendered HTML can be traced to the line that writes it."""
+
+    def __init__(self, project: Project, audience: str):
+        folders = [project.audience_dir(audience), project.templates / "base"]
+        self.paths = [
+            path
+            for folder in folders
+            for path in sorted(folder.glob("*.html.j2"))
+            if path.is_file()
+        ]
+        own = project.audience_dir(audience) / "brief.html.j2"
+        self.main = own if own.is_file() else project.templates / "base" / "brief.html.j2"
+        self._elements: dict[Path, list[tuple[str, str | None, int, int]]] = {}
+
+    def elements(self, path: Path) -> list[tuple[str, str | None, int, int]]:
+        """(tag, class, line, column) of every element written in a template."""
+        if path not in self._elements:
+            found = []
+            try:
+                source = path.read_text(encoding="utf-8")
+                root = lxml.html.document_fromstring(source)
+            except (OSError, UnicodeDecodeError, etree.ParserError):
+                root, source = None, ""
+            lines = source.split("\n")
+            for element in root.iter() if root is not None else []:
+                if not isinstance(element.tag, str) or not element.sourceline:
                     continue
-                for family in missing_fonts(html):
-                    path, line, col = _find([project.templates], family) or (template, 1, 1)
-                    yield Problem(path, line, col, f"font '{family}' is not installed", FONT_HINT)
-                yield from _refused(html, project, fetcher, template)
+                text = lines[element.sourceline - 1] if element.sourceline <= len(lines) else ""
+                col = text.find(f"<{element.tag}") + 1 or 1
+                found.append((element.tag, element.get("class"), element.sourceline, col))
+            self._elements[path] = found
+        return self._elements[path]
+
+    def locate(self, tag: str, classes: str | None) -> tuple[Path, int, int]:
+        """Where `<tag class="classes">` is written; a class made by Jinja matches any."""
+        for exact in (True, False):
+            for path in self.paths:
+                for found_tag, found_class, line, col in self.elements(path):
+                    if found_tag != tag:
+                        continue
+                    if found_class == classes or (not exact and "{" in (found_class or "")):
+                        return path, line, col
+        return self.main, 1, 1
 
 
 def _refused(

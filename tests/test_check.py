@@ -10,17 +10,12 @@ import json
 import re
 
 import pytest
-from badinput import ROOT, edit, line_of, make_project, run
+from conftest import ROOT, edit, line_of, run
 
 from briefgen import cli
 
 TODAY = "2025-12-20"  #: a few days after the mini brief's as_of
 PROBLEM_LINE = re.compile(r"^(\S+):(\d+):(\d+): (error|warning): (.+)$")
-
-
-@pytest.fixture
-def project(tmp_path):
-    return make_project(tmp_path / "project")
 
 
 def problems(output: str) -> list[tuple[str, int, str, str]]:
@@ -152,6 +147,7 @@ def test_an_audience_listing_a_brief_that_does_not_exist(project):
     assert f"{where}16: error: brief 'minni' is not in content/ (use one of: mini)" in result.stdout
 
 
+@pytest.mark.slow  # builds the PDFs
 def test_a_template_no_audience_uses_is_compiled_too(project):
     unused = project / "templates/base/unused.html.j2"
     unused.write_text("<p>\n{{ 'unclosed' </p>\n", encoding="utf-8")
@@ -203,6 +199,7 @@ def test_an_audience_folder_without_settings(project):
     assert "templates/audiences/board/audience.yaml:1:1: warning:" in result.stdout
 
 
+@pytest.mark.slow  # renders every edition of the real project
 def test_the_project_itself_has_no_errors():
     result = run(ROOT, "check")
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import ROOT, make_project
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
@@ -22,25 +22,21 @@ from briefgen.engine.build import plan
 from briefgen.project.load import load_project
 from briefgen.project.paths import Project
 
+pytestmark = pytest.mark.slow  # builds PDFs and DOCX files
+
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
 
 
-def make_project(folder: Path) -> Path:
+def make_two_audiences(folder: Path) -> Path:
     """The mini brief with the real templates and sources, and two audiences: `general`
     as it is, and `press` (English PDF only), so there are two archives."""
-    shutil.copytree(ROOT / "templates", folder / "templates")
-    for audience in (folder / "templates" / "audiences").iterdir():
-        if audience.name != "general":
-            shutil.rmtree(audience)
+    make_project(folder)
     press = folder / "templates" / "audiences" / "press"
     press.mkdir()
     (press / "audience.yaml").write_text(
         "edition: {en: Press edition, zh-Hant: 新聞版}\nlanguages: [en]\nformats: [pdf]\n",
         encoding="utf-8",
     )
-    (folder / "content").mkdir()
-    shutil.copy(ROOT / "content" / "sources.yaml", folder / "content")
-    shutil.copy(FIXTURES / "mini.yaml", folder / "content" / "mini.yaml")
     return folder
 
 
@@ -48,7 +44,7 @@ def make_project(folder: Path) -> Path:
 def releases(tmp_path_factory) -> tuple[Path, Path]:
     """The same project released from two different folders: the first in worker
     processes, as `make release` does, the second in this process (faster here)."""
-    first = make_project(tmp_path_factory.mktemp("checkout-a") / "briefs")
+    first = make_two_audiences(tmp_path_factory.mktemp("checkout-a") / "briefs")
     second = tmp_path_factory.mktemp("elsewhere") / "another-checkout"
     shutil.copytree(first, second)
     outs = []
@@ -334,7 +330,7 @@ def test_artifacts_are_read_back_even_when_checksums_agree(copy):
 @pytest.fixture
 def press_only(tmp_path) -> Path:
     """The project with one audience and one artifact: a release in two seconds."""
-    root = make_project(tmp_path / "project")
+    root = make_two_audiences(tmp_path / "project")
     shutil.rmtree(root / "templates" / "audiences" / "general")
     return root
 

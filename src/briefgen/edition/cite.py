@@ -92,16 +92,27 @@ class SharedNoteCiter(Citer):
             texts.append(join.join(sources) + self.messages.t("citation_end", lang))
         return " ".join(texts)
 
+    def footnote(self, source_ids: list[str]) -> Markup:
+        """The note, keyed (`data-note`) so that the other column's calls can be
+        numbered in document order once the edition is rendered."""
+        self.count += 1
+        self.cited.extend(i for i in source_ids if i not in self.cited)
+        return Markup('<span class="footnote" data-sources="{}" data-note="{}">{}</span>').format(
+            " ".join(source_ids), self.count, self.note_text(source_ids)
+        )
+
 
 class NoteReferenceCiter(Citer):
     """The other column of a bilingual edition: it calls the notes the first column
-    sets, by number, in the same order."""
+    sets. Each call names its note by key (`data-note`); the number it shows is
+    set after rendering, from where the note stands in the document
+    (`render.number_note_calls`), so a template that reorders sections keeps them right."""
 
     def footnote(self, source_ids: list[str]) -> Markup:
         self.count += 1
         self.cited.extend(i for i in source_ids if i not in self.cited)
-        return Markup('<sup class="note-ref" data-sources="{}">{}</sup>').format(
-            " ".join(source_ids), self.count
+        return Markup('<sup class="note-ref" data-sources="{}" data-note="{}">{}</sup>').format(
+            " ".join(source_ids), self.count, self.count
         )
 
 

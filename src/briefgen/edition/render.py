@@ -9,6 +9,7 @@ safe Markup), so a designer never deals with language keys or Markdown.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -23,7 +24,7 @@ from briefgen.edition.cite import (
 )
 from briefgen.edition.environment import template_environment, template_problem
 from briefgen.edition.i18n import LANGUAGES, Messages, format_value, long_date
-from briefgen.errors import BriefgenError, ContentError
+from briefgen.errors import BriefgenError, ContentError, Problem
 from briefgen.project.model import (
     Audience,
     Brief,
@@ -390,8 +391,41 @@ def edition_html(
     else:
         view = BriefView(*parts, lang, charts, logo=logo)
     try:
-        return render_html(loaded.project, audience, view, env)
+        html = render_html(loaded.project, audience, view, env)
     except BriefgenError:
         raise
     except Exception as error:  # a template's error, e.g. an undefined name
         raise ContentError([template_problem(error)]) from None
+    if view.bilingual:
+        own = loaded.project.audience_dir(audience) / "bilingual.html.j2"
+        base = loaded.project.templates / "base" / "bilingual.html.j2"
+        html = number_note_calls(html, own if own.is_file() else base)
+    return html
+
+
+_NOTE = re.compile(r'<span class="footnote"[^>]*?\sdata-note="(\d+)"')
+_NOTE_CALL = re.compile(r'(<sup class="note-ref"[^>]*?\sdata-note="(\d+)"[^>]*>)[^<]*(</sup>)')
+
+
+def number_note_calls(html: str, template: Path) -> str:
+    """Number the bilingual edition's note calls as the notes they call are numbered:
+    in the order the notes stand in the document (as WeasyPrint and Word number them),
+    whatever order the template rendered the two columns in."""
+    numbers: dict[str, int] = {}
+    for match in _NOTE.finditer(html):
+        numbers.setdefault(match.group(1), len(numbers) + 1)
+    missing = sorted({m.group(2) for m in _NOTE_CALL.finditer(html)} - set(numbers), key=int)
+    if missing:
+        raise ContentError(
+            [
+                Problem(
+                    template,
+                    1,
+                    1,
+                    f"the Chinese column calls {len(missing)} note(s) the English column "
+                    "does not set",
+                    "show the same sections and blocks in both columns",
+                )
+            ]
+        )
+    return _NOTE_CALL.sub(lambda m: f"{m.group(1)}{numbers[m.group(2)]}{m.group(3)}", html)

@@ -17,6 +17,7 @@ from conftest import ROOT, make_project
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
+from briefgen import cli, inspect
 from briefgen.engine import release
 from briefgen.engine.build import plan
 from briefgen.project.load import load_project
@@ -221,7 +222,7 @@ def test_the_source_commit_is_heads_and_marked_dirty_with_tracked_changes(tmp_pa
 
 def test_a_sound_release_verifies(releases, capsys):
     assert release.verify_release(releases[0]) == []
-    assert release.main(["verify", str(releases[0])]) == 0
+    assert cli.main(["release", "verify", str(releases[0])]) == 0
     assert "verified 9 artifacts and 2 archive(s)" in capsys.readouterr().out
 
 
@@ -234,7 +235,7 @@ def test_a_tampered_artifact_fails_verification_naming_it(copy, capsys):
     assert problems
     assert all(problem.startswith("general/mini.zh-Hant.pdf: ") for problem in problems)
     assert any("checksum mismatch" in problem for problem in problems)
-    assert release.main(["verify", str(copy)]) == 1
+    assert cli.main(["release", "verify", str(copy)]) == 1
     err = capsys.readouterr().err
     assert "general/mini.zh-Hant.pdf: checksum mismatch" in err
     assert "not verified" in err
@@ -336,7 +337,7 @@ def press_only(tmp_path) -> Path:
 
 
 def test_a_failed_verification_fails_the_release_build(press_only, monkeypatch):
-    monkeypatch.setattr(release, "check_pdf", lambda path, pages: ["pretend: a blank page"])
+    monkeypatch.setattr(inspect, "check_pdf", lambda path, pages: ["pretend: a blank page"])
     with pytest.raises(release.BriefgenError) as caught:
         release.build_release(press_only, press_only / "build" / "release", workers=1)
     lines = str(caught.value).splitlines()
@@ -376,10 +377,10 @@ def test_stage_copies_the_release_flat_for_upload(releases, tmp_path):
 
 
 def test_the_command_line_builds_and_verifies(press_only):
-    """`python -m briefgen.release build` as `make release` runs it."""
+    """`briefgen release build` as `make release` runs it."""
     root = press_only
     result = subprocess.run(
-        [sys.executable, "-m", "briefgen.engine.release", "build", "--jobs", "1"],
+        [str(Path(sys.executable).parent / "briefgen"), "release", "build", "--jobs", "1"],
         cwd=root / "content",  # the project is found from a folder inside it
         capture_output=True,
         text=True,

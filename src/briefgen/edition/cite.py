@@ -16,9 +16,7 @@ from markdown_it.rules_inline import StateInline
 from markupsafe import Markup, escape
 
 from briefgen.edition.i18n import Messages, partial_date
-from briefgen.project.model import FIGURE_REFERENCE, Source, SourceRegister
-
-_GROUP_AT = re.compile(r"\[@([^\]\s;]+(?:\s*;\s*@[^\]\s;]+)*)\]")
+from briefgen.project.model import CITATION_GROUP, FIGURE_REFERENCE, Source, SourceRegister
 
 
 def format_source(source: Source, lang: str, messages: Messages) -> str:
@@ -120,7 +118,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     """markdown-it inline rule: `[@a]` or `[@a; @b]` at the current position."""
     if state.src[state.pos : state.pos + 2] != "[@":
         return False
-    match = _GROUP_AT.match(state.src, state.pos)
+    match = CITATION_GROUP.match(state.src, state.pos)
     if not match:
         return False
     if not silent:

@@ -25,7 +25,9 @@ from briefgen.files import atomic_output
 from briefgen.project.paths import Project
 
 if TYPE_CHECKING:  # the loader and the renderers are imported when something is built
+    from briefgen.edition.charts import ChartStyle
     from briefgen.project.load import LoadedProject
+    from briefgen.project.model import Theme
 
 __all__ = ["Job", "Project", "build", "plan", "run_build"]
 
@@ -79,12 +81,12 @@ def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) ->
     return edition_html(loaded, job.brief, job.audience, job.lang, charts)
 
 
-def chart_theme(theme):
+def chart_theme(theme: Theme) -> ChartStyle:
     """An audience's theme as the charts' house style: its accent leads the palette."""
-    from briefgen.edition.charts import Theme
+    from briefgen.edition.charts import ChartStyle
 
-    default = Theme()
-    return Theme(
+    default = ChartStyle()
+    return ChartStyle(
         palette=(theme.accent, *default.palette[1:]),
         ink=theme.ink,
         muted=theme.muted,

@@ -34,8 +34,8 @@ from briefgen.project.load import LoadedProject, collect_project
 from briefgen.project.model import Dataset
 from briefgen.project.paths import MAX_AGE_DAYS, Project
 from briefgen.project.safeyaml import XML_UNSAFE, describe_character
+from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
 from briefgen.writers.docx import vocabulary
-from briefgen.writers.pdf import FONT_HINT, AssetFetcher, missing_fonts
 
 
 def check_project(
@@ -132,7 +132,7 @@ def _render_templates(loaded: LoadedProject) -> Iterator[Problem]:
     project = loaded.project
     with tempfile.TemporaryDirectory(prefix="briefgen-check-") as scratch:
         charts = PlaceholderCharts(Path(scratch))
-        fetcher = AssetFetcher([project.templates, Path(scratch)])
+        roots = [project.templates.resolve(), Path(scratch).resolve()]
         for name, audience in sorted(loaded.audiences.items()):
             wanted = audience.briefs
             chosen = [b for b in sorted(loaded.briefs) if wanted is None or b in wanted]
@@ -148,7 +148,7 @@ def _render_templates(loaded: LoadedProject) -> Iterator[Problem]:
                     for family in missing_fonts(html):
                         where = _find([project.templates], family) or (sources.main, 1, 1)
                         yield Problem(*where, f"font '{family}' is not installed", FONT_HINT)
-                    yield from _refused(html, project, fetcher, sources.main)
+                    yield from _refused(html, project, roots, sources.main)
                     if "docx" in audience.formats:
                         yield from _docx_refusals(html, sources)
 
@@ -215,16 +215,14 @@ class TemplateSources:
         return self.main, 1, 1
 
 
-def _refused(
-    html: str, project: Project, fetcher: AssetFetcher, template: Path
-) -> Iterator[Problem]:
+def _refused(html: str, project: Project, roots: list[Path], template: Path) -> Iterator[Problem]:
     base = project.templates.resolve().as_uri() + "/"
     for match in _REFERENCES.finditer(html):
         reference = next(group for group in match.groups() if group)
         if reference.startswith(("data:", "#")):
             continue
         url = urljoin(base, reference)
-        path = fetcher.allowed_file(url)
+        path = allowed_file(url, roots)
         if path is not None and path.is_file():
             continue
         where = _find([project.templates, project.content], reference) or (template, 1, 1)

@@ -119,7 +119,8 @@ def bench_fonts(repeat: int = 2) -> dict:
     """Every PDF of the general edition written from the same HTML with WeasyPrint's
     fonts as they are and shrunk (writers/pdf_fonts.py): sizes, and the PDF stage's
     CPU time (the least of `repeat` runs, so other load on the machine counts less)."""
-    from briefgen.engine.build import chart_cache, load_project, plan, render_job_html
+    from briefgen.engine.build import chart_cache, plan, render_job_html
+    from briefgen.project.load import load_project
     from briefgen.project.paths import Project
     from briefgen.writers.pdf import write_pdf
     from briefgen.writers.pdf_fonts import FontShrinker

@@ -13,13 +13,14 @@ import numpy as np
 import pytest
 from conftest import ROOT, briefgen
 from PIL import Image
-from test_release import make_project
+from test_release import make_two_audiences
 
 from briefgen.engine import release, shards
-from briefgen.engine.build import Job, chart_cache, load_project, plan, render_job_html
+from briefgen.engine.build import Job, chart_cache, plan, render_job_html
 from briefgen.engine.build import editions as edition_groups
 from briefgen.engine.incremental import sha256_file
 from briefgen.errors import BriefgenError
+from briefgen.project.load import load_project
 from briefgen.project.paths import Project
 from briefgen.writers import pdf_fonts
 from briefgen.writers.pdf import write_pdf
@@ -309,7 +310,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_two_shards_gathered_are_byte_identical_to_a_release_build(tmp_path):
     """The real command lines, on a small copy of the project (one brief, two audiences)."""
-    project = make_project(tmp_path / "project")
+    project = make_two_audiences(tmp_path / "project")
     whole = release.build_release(project, tmp_path / "whole", workers=1).out
     folders = []
     for k in (1, 2):

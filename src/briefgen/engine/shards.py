@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.engine.build import editions
+from briefgen.engine.build import editions, run_build
 from briefgen.engine.incremental import Job, sha256_file
 from briefgen.engine.release import (
     artifact_entry,
@@ -40,7 +40,7 @@ from briefgen.engine.release import (
     write_release_files,
 )
 from briefgen.errors import BriefgenError
-from briefgen.project.paths import Project
+from briefgen.project.paths import Project, find_root
 
 RECEIPT = "shard.json"
 RECEIPT_FORMAT = 1
@@ -108,7 +108,7 @@ def write_receipt(
     project: Project, out: Path, shard: tuple[int, int], plan: list[Job], mine: list[Job]
 ) -> Path:
     """`shard.json` in `out`: what this shard built, for `release gather` to check."""
-    from briefgen.engine.build import load_project
+    from briefgen.project.load import load_project
 
     commit = source_commit(project.root)
     as_of = {name: brief.as_of.isoformat() for name, brief in load_project(project).briefs.items()}
@@ -240,9 +240,6 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m briefgen.engine.shards plan`: the release plan's size and its fan-out,
     as `key=value` lines for `$GITHUB_OUTPUT`."""
     import argparse
-
-    from briefgen.cli import find_root
-    from briefgen.engine.build import run_build
 
     parser = argparse.ArgumentParser(prog="python -m briefgen.engine.shards")
     parser.add_argument("command", choices=["plan"])

@@ -284,8 +284,13 @@ def test_gather_refuses_shards_that_do_not_make_the_plan(tmp_path):
     with pytest.raises(BriefgenError, match=r"b\.en\.pdf: differs from shard\.json"):
         shards.gather(ROOT, [one, two], out)
     with pytest.raises(BriefgenError, match=r"shard\.json: cannot be read"):
-        shards.gather(ROOT, [one, tmp_path], out)
+        shards.gather(ROOT, [one, tmp_path / "empty"], out)
     assert not out.exists()  # nothing was written
+    (two / "general" / "b.en.pdf").write_bytes(b"general/b.en.pdf")
+    for inside in (one, one / "release", tmp_path):
+        with pytest.raises(BriefgenError, match="cannot hold or be in shard"):
+            shards.gather(ROOT, [one, two], inside)
+    assert (one / shards.RECEIPT).is_file()  # no shard was cleared away
 
 
 def test_gather_refuses_shards_of_different_commits(tmp_path):

@@ -207,6 +207,11 @@ def gather(root: Path, folders: list[Path], out: Path) -> Gathered:
     started = time.perf_counter()
     if not folders:
         raise BriefgenError("release gather: name the shard folders to gather")
+    out = out.resolve()
+    for folder in folders:
+        inside = folder.resolve()
+        if out == inside or out in inside.parents or inside in out.parents:
+            raise BriefgenError(f"{out}: the release folder cannot hold or be in shard {folder}")
     receipts = {folder: read_receipt(folder) for folder in folders}
     problems = [
         p for folder, receipt in receipts.items() for p in receipt_problems(folder, receipt)
@@ -216,7 +221,6 @@ def gather(root: Path, folders: list[Path], out: Path) -> Gathered:
         raise BriefgenError(
             "\n".join(["release gather: the shards do not make a release:", *problems])
         )
-    out = out.resolve()
     clear_release_folder(out, Project(root.resolve()))
     artifacts = []
     for folder, receipt in receipts.items():

@@ -304,6 +304,21 @@ def test_gather_refuses_shards_of_different_commits(tmp_path):
         shards.gather(ROOT, [one, two], tmp_path / "release")
 
 
+def test_a_shard_with_an_unreadable_artifact_writes_no_receipt(tmp_path):
+    project = Project(ROOT)
+    jobs = [
+        Job("fintech-2030", "general", "en", "pdf"),
+        Job("fintech-2030", "general", "en", "docx"),
+    ]
+    jobs[0].target(tmp_path).parent.mkdir(parents=True)
+    jobs[0].target(tmp_path).write_bytes(b"%PDF-1.7 truncated")
+    with pytest.raises(BriefgenError, match="unsound artifacts") as caught:
+        shards.write_receipt(project, tmp_path, (1, 1), jobs, jobs)
+    assert "fintech-2030.en.pdf: cannot be read" in str(caught.value)
+    assert "fintech-2030.en.docx: cannot be read" in str(caught.value)  # missing
+    assert not (tmp_path / shards.RECEIPT).exists()
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()

@@ -196,7 +196,8 @@ def run(args: argparse.Namespace) -> int:
         everything = run_build(project, out, plan_only=True, **options)
         mine = run_build(project, out, plan_only=True, shard=shard, **options)
         print(
-            f"shard {shard[0]}/{shard[1]}: {write_receipt(project, out, shard, everything, mine)}"
+            f"shard {shard[0]}/{shard[1]}: "
+            f"{write_receipt(project, out, shard, everything, mine, args.jobs)}"
         )
     return 0
 

@@ -9,12 +9,14 @@ out by estimated cost, largest first, each to the shard with the least so far: t
 split depends only on the plan and the content files, so every runner computes the
 same one without talking to the others.
 
-Each sharded build leaves a receipt, `shard.json`, beside its artifacts: which shard
-of how many, the whole plan, the source commit, the tool versions, and per artifact
-what the release manifest will say of it (bytes, SHA-256, pages, as-of date). Gathering
-checks the receipts against each other (one commit, one set of tools, one plan, every
-shard once, every artifact of the plan exactly once) and against the files, then
-writes the release exactly as `make release` would: the same files, byte for byte.
+Each sharded build reads its artifacts back as `make release` does (so that work is
+spread over the runners too) and leaves a receipt, `shard.json`, beside them: which
+shard of how many, the whole plan, the source commit, the tool versions, and per
+artifact what the release manifest will say of it (bytes, SHA-256, pages, as-of
+date). Gathering checks the receipts against each other (one commit, one set of
+tools, one plan, every shard once, every artifact of the plan exactly once) and
+against the files, then writes the release exactly as `make release` would, the same
+files byte for byte, and verifies its checksums, manifest and archives.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import math
 import shutil
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +34,7 @@ from briefgen.engine.build import editions, run_build
 from briefgen.engine.incremental import Job, sha256_file
 from briefgen.engine.release import (
     artifact_entry,
+    check_artifact,
     clear_release_folder,
     rel,
     safe_relative,
@@ -105,21 +109,50 @@ def select(project: Project, jobs: list[Job], shard: tuple[int, int]) -> list[Jo
 
 
 def write_receipt(
-    project: Project, out: Path, shard: tuple[int, int], plan: list[Job], mine: list[Job]
+    project: Project,
+    out: Path,
+    shard: tuple[int, int],
+    plan: list[Job],
+    mine: list[Job],
+    workers: int = 1,
 ) -> Path:
-    """`shard.json` in `out`: what this shard built, for `release gather` to check."""
+    """`shard.json` in `out`: what this shard built, for `release gather` to check.
+    The artifacts are read back in `workers` processes."""
     from briefgen.project.load import load_project
 
     commit = source_commit(project.root)
     as_of = {name: brief.as_of.isoformat() for name, brief in load_project(project).briefs.items()}
     ordered = sorted(mine, key=lambda job: rel(job.target(out), out))
+    # Read each artifact back here, on the shard's runner, as `make release` does; the
+    # gathering then needs only the checksums.
+    artifacts, problems = [], []
+    for job in ordered:
+        target = job.target(out)
+        try:
+            entry = artifact_entry(job, out, as_of[job.brief], commit)
+        except Exception as error:  # missing or unreadable: a finding, not a crash
+            problems.append(f"{target}: cannot be read ({type(error).__name__}: {error})")
+            continue
+        artifacts.append(entry)
+    checks = [(out / e["path"], e["format"], e["pages"]) for e in artifacts]
+    if workers > 1 and len(checks) > 1:
+        with ProcessPoolExecutor(min(workers, len(checks))) as pool:
+            found = list(pool.map(check_artifact, *zip(*checks, strict=True)))
+    else:
+        found = [check_artifact(*check) for check in checks]
+    for (target, _, _), each in zip(checks, found, strict=True):
+        problems += [f"{target}: {problem}" for problem in each]
+    if problems:
+        raise BriefgenError(
+            "\n".join([f"shard {shard[0]}/{shard[1]}: unsound artifacts:", *problems])
+        )
     receipt = {
         "format": RECEIPT_FORMAT,
         "shard": list(shard),
         "commit": commit,
         "tools": tool_versions(),
         "plan": sorted(rel(job.target(out), out) for job in plan),
-        "artifacts": [artifact_entry(job, out, as_of[job.brief], commit) for job in ordered],
+        "artifacts": artifacts,
     }
     path = out / RECEIPT
     path.write_text(json.dumps(receipt, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -231,7 +264,7 @@ def gather(root: Path, folders: list[Path], out: Path) -> Gathered:
     artifacts.sort(key=lambda entry: entry["path"])
     first = next(iter(receipts.values()))
     manifest = write_release_files(out, artifacts, first["commit"], first["tools"])
-    problems = verify_release(out)
+    problems = verify_release(out, read_back=False)  # each shard read its own back
     if problems:
         raise BriefgenError("\n".join(["release gather: verification failed:", *problems]))
     return Gathered(out, manifest, len(receipts), time.perf_counter() - started)

@@ -15,9 +15,11 @@ from typing import Annotated, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
     StringConstraints,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -259,7 +261,34 @@ class ChartRef(Strict):
     chart: Slug
 
 
-Block = Paragraph | Bullets | TableRef | ChartRef
+#: The key that makes a mapping a block of each kind -> the tag of its model.
+BLOCK_KINDS = {
+    "paragraph": "Paragraph",
+    "bullets": "Bullets",
+    "table": "TableRef",
+    "chart": "ChartRef",
+}
+
+
+def _block_kind(value: object) -> str | None:
+    """Which kind of block a value is: by its key (in YAML) or its class (a model).
+
+    pydantic then validates the value against that kind only, instead of trying
+    every kind and guessing which of their errors the author meant.
+    """
+    if isinstance(value, dict):
+        return next((BLOCK_KINDS[key] for key in BLOCK_KINDS if key in value), None)
+    name = type(value).__name__
+    return name if name in BLOCK_KINDS.values() else None
+
+
+Block = Annotated[
+    Annotated[Paragraph, Tag("Paragraph")]
+    | Annotated[Bullets, Tag("Bullets")]
+    | Annotated[TableRef, Tag("TableRef")]
+    | Annotated[ChartRef, Tag("ChartRef")],
+    Discriminator(_block_kind),
+]
 
 
 class Section(Strict):

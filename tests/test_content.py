@@ -155,3 +155,112 @@ def test_summary_does_not_copy_the_body(brief: str) -> None:
         found = words(text)
         copied = [found[i : i + run] for i in range(len(found) - run + 1)]
         assert not [c for c in copied if tuple(c) in body], text
+
+
+# --------------------------------------------------------------------------
+# Simplified Chinese for mainland readers (content/zh-Hans.yaml)
+
+#: The Hong Kong terms of issue #15 that a mainland edition must not show.
+HONG_KONG_TERMS = [
+    *("支援", "透过", "应用程式", "云端", "私隐", "度身订造", "持份者", "外展活动"),
+    *("量子电脑", "基建", "恒常化", "按年", "雇用人员", "数码化", "数码科技", "策略性企业"),
+    *("监察", "风险管治", "发牌", "分散式账本", "最简可行产品", "或会", "建基于", "订下目标"),
+]
+#: Proper names that keep their own words in every edition.
+KEPT_NAMES = ("多种央行数码货币跨境网络", "数码港")
+
+
+@pytest.fixture
+def mainland() -> Iterator[None]:
+    """The converter configured with the project's phrase list, reset afterwards."""
+    from briefgen.edition import simplified
+
+    phrases = YAML(typ="safe").load((ROOT / "content" / "zh-Hans.yaml").read_text("utf-8"))
+    simplified.configure(phrases["phrases"])
+    yield
+    simplified.configure({})
+
+
+@pytest.mark.parametrize(
+    ("traditional", "expected"),
+    [
+        # verbs and function words
+        ("以支援數據共享", "以支持数据共享"),
+        ("透過實時分析", "通过实时分析"),
+        ("計劃建基於兩地優勢", "计划基于两地优势"),
+        ("或會推出文件", "或将推出文件"),
+        ("並訂下目標", "并设定目标"),
+        ("按年增加約10%", "同比增加约10%"),
+        ("將此項發行恆常化", "将此项发行常态化"),
+        ("向11個平台發牌", "向11个平台发放牌照"),
+        # technology
+        ("應用程式及軟件開發人員", "应用程序及软件开发人员"),
+        ("系統架構設計師及雲端專家", "系统架构设计师及云计算专家"),
+        ("為量子電腦時代做好準備", "为量子计算机时代做好准备"),
+        ("利用分散式賬本技術", "利用分布式账本技术"),
+        ("「最簡可行產品」階段", "“最小可行产品”阶段"),
+        # digital
+        ("企業數碼化", "企业数字化"),
+        ("香港的數碼科技樞紐", "香港的数字科技枢纽"),
+        # governance, supervision, the economy
+        ("持續監察鏈上交易", "持续监测链上交易"),
+        ("合規及風險管治", "合规及风险治理"),
+        ("新一代金融基建", "新一代金融基础设施"),
+        ("數據私隱及網絡安全", "数据隐私及网络安全"),
+        ("主要持份者", "主要利益相关方"),
+        ("進行外展活動", "进行推广活动"),
+        ("度身訂造的服務", "量身定制的服务"),
+        ("其他策略性企業", "其他战略性企业"),
+        ("僱用人員增加7%", "从业人员增加7%"),
+        # measure words for companies
+        ("其中逾600間為金融科技初創公司", "其中逾600家为金融科技初创公司"),
+        # names are kept
+        ("「多種央行數碼貨幣跨境網絡」（mBridge）", "“多种央行数码货币跨境网络”（mBridge）"),
+        ("數碼港", "数码港"),
+        ("數碼貨幣／區塊鏈專家", "数字货币／区块链专家"),
+        # 之間 is not a measure word
+        ("在兩者之間取得平衡", "在两者之间取得平衡"),
+    ],
+)
+def test_mainland_wording(mainland: None, traditional: str, expected: str) -> None:
+    from briefgen.edition.simplified import to_simplified
+
+    assert to_simplified(traditional) == expected
+
+
+def test_every_listed_term_has_a_rule() -> None:
+    phrases = YAML(typ="safe").load((ROOT / "content" / "zh-Hans.yaml").read_text("utf-8"))
+    rules = phrases["phrases"]
+    for term in HONG_KONG_TERMS:
+        assert any(term.startswith(key) or key in term for key in rules), term
+
+
+@pytest.mark.slow
+def test_mainland_pdfs_show_no_hong_kong_terms(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    briefgen = str(Path(sys.executable).parent / "briefgen")
+    out = tmp_path / "build"
+    for brief in BRIEFS:
+        subprocess.run(
+            [
+                *(briefgen, "build", "--brief", brief, "--audience", "mainland-partner"),
+                *("--lang", "zh-Hans", "--format", "pdf", "--out", str(out)),
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    pdfs = sorted(out.glob("mainland-partner/*.zh-Hans.pdf"))
+    assert len(pdfs) == len(BRIEFS)
+    for pdf in pdfs:
+        text = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True
+        ).stdout
+        text = re.sub(r"\s+", "", text)  # a term may break across lines
+        for name in KEPT_NAMES:
+            text = text.replace(name, "")
+        assert "数码货币跨境" not in text  # the name whole, never a hybrid
+        found = [term for term in HONG_KONG_TERMS if term in text]
+        assert not found, f"{pdf.name}: {found}"

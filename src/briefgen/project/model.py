@@ -31,8 +31,10 @@ from briefgen.edition.simplified import to_simplified
 AUTHORED_LANGUAGES: tuple[str, ...] = ("en", "zh-Hant")
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: An id an author types: lower-case letters, digits and '-' (sections, datasets, keys).
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: A source's id in the register is such an id too (one rule, one pattern).
+SourceId = Slug
 
 #: `{=dataset.category}` or `{=dataset.category.series}`: a figure from the data block.
 FIGURE_REFERENCE = re.compile(r"\{=([a-z0-9-]+)\.([a-z0-9-]+(?:\.[a-z0-9-]+)?)\}")

@@ -12,7 +12,6 @@ import base64
 from dataclasses import dataclass, field
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from briefgen.edition.charts import ChartRenderer
@@ -24,6 +23,7 @@ from briefgen.edition.cite import (
     format_source,
 )
 from briefgen.edition.i18n import LANGUAGES, Messages, format_value, long_date
+from briefgen.edition.sandbox import BoundedEnvironment, ProjectLoader, render_bounded
 from briefgen.project.model import (
     Audience,
     Brief,
@@ -83,20 +83,21 @@ class SectionView:
     blocks: list[ParagraphView | BulletsView | TableView | FigureView] = field(default_factory=list)
 
 
-def template_environment(project: Project, audience: str) -> SandboxedEnvironment:
+def template_environment(project: Project, audience: str) -> BoundedEnvironment:
     """Jinja with autoescape, undefined names as errors, and the audience's folder first.
 
     The sandbox matters because audience templates may come from outside the team.
     """
-    loader = jinja2.FileSystemLoader(
+    loader = ProjectLoader(
         [
-            str(project.audience_dir(audience)),
-            str(project.templates / "base"),
+            project.audience_dir(audience),
+            project.templates / "base",
             # so that an audience's template can `{% extends "base/brief.html.j2" %}`
-            str(project.templates),
-        ]
+            project.templates,
+        ],
+        project.templates,
     )
-    return SandboxedEnvironment(
+    return BoundedEnvironment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -349,7 +350,9 @@ def render_html(project: Project, audience_name: str, view: BriefView | Bilingua
     env = template_environment(project, audience_name)
     name = "bilingual.html.j2" if view.bilingual else "brief.html.j2"
     template = env.get_template(name)
-    return template.render(doc=view, t=view.t, css_content=view.css_content, css_string=css_string)
+    return render_bounded(
+        template, doc=view, t=view.t, css_content=view.css_content, css_string=css_string
+    )
 
 
 def css_string(text: str) -> Markup:

@@ -154,6 +154,8 @@ def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) ->
     view.logo = logo_data_url(loaded.project, job.audience, audience)
     try:
         return render_html(loaded.project, job.audience, view)
+    except ContentError:  # a file refused (files.py) or not UTF-8: located at that file
+        raise
     except jinja2.TemplateNotFound as error:
         path, line = _template_location(error)
         raise ContentError(

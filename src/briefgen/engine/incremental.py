@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 from dataclasses import asdict, dataclass
 from importlib import metadata
@@ -67,10 +68,17 @@ def sha256_file(path: Path) -> str:
 
 
 def _hash_files(digest, root: Path, paths: list[Path]) -> None:
+    """Names and contents; a link or special file by what it is, never read (it may be a
+    FIFO that would hang, or lead outside: the load refuses it, with its location)."""
     for path in sorted(paths):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        info = path.lstat()
+        if stat.S_ISREG(info.st_mode):
+            digest.update(sha256_file(path).encode())
+        else:
+            link = os.readlink(path) if stat.S_ISLNK(info.st_mode) else ""
+            digest.update(f"special {stat.S_IFMT(info.st_mode)} {link}".encode())
         digest.update(b"\0")
 
 
@@ -80,7 +88,7 @@ def _files_under(folder: Path) -> list[Path]:
     return [
         path
         for path in folder.rglob("*")
-        if path.is_file() and not path.name.startswith(".") and "__pycache__" not in path.parts
+        if not path.is_dir() and not path.name.startswith(".") and "__pycache__" not in path.parts
     ]
 
 
@@ -128,7 +136,7 @@ class Fingerprints:
         content = self.root / "content"
         templates = self.root / "templates"
         files = [content / f"{job.brief}.yaml", content / "sources.yaml", content / "zh-Hans.yaml"]
-        files = [path for path in files if path.is_file()]
+        files = [path for path in files if os.path.lexists(path)]
         files += _files_under(templates / "base")
         files += _files_under(templates / "audiences" / job.audience)
         if job.format == "docx":

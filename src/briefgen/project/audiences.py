@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import os
 from pathlib import Path
 
-from briefgen.errors import Problem
+from briefgen.errors import ContentError, Problem
+from briefgen.files import UnsafeFile, read_image, read_project_text
+from briefgen.limits import MAX_TEMPLATE_BYTES
 from briefgen.project.load import read_yaml
 from briefgen.project.model import Audience, Brief
 from briefgen.project.paths import Project
@@ -51,14 +54,19 @@ def audience_problems(
                     f"use one of: {', '.join(sorted(briefs))}",
                 )
             )
-    if audience.theme.logo and not (folder / audience.theme.logo).is_file():
-        problems.append(
-            document.problem(
-                ["theme", "logo"],
-                f"logo file '{audience.theme.logo}' is not in {folder.name}/",
-                "put the image in the audience's folder or remove `logo:`",
+    if audience.theme.logo:
+        try:
+            read_image(folder / audience.theme.logo, folder)
+        except UnsafeFile as error:
+            where = f"is not in {folder.name}/"
+            problems.append(
+                document.problem(
+                    ["theme", "logo"],
+                    f"logo file '{audience.theme.logo}' "
+                    + (where if error.reason == "file not found" else f": {error.reason}"),
+                    "put the image in the audience's folder or remove `logo:`",
+                )
             )
-        )
     problems.extend(block_problems(project, folder))
     return problems
 
@@ -75,17 +83,22 @@ def block_problems(project: Project, folder: Path) -> list[Problem]:
         base = project.templates / "base" / name
         if base.is_file():
             try:
-                tree = env.parse(base.read_text("utf-8"))
-            except TemplateSyntaxError:
+                tree = env.parse(read_project_text(base, project.templates, MAX_TEMPLATE_BYTES))
+            except (TemplateSyntaxError, ContentError):
                 continue  # reported, with its line, when the template is rendered or checked
             base_blocks |= {block.name for block in tree.find_all(nodes.Block)}
     problems = []
     for name in OVERRIDABLE_TEMPLATES:
         path = folder / name
-        if not path.is_file():
+        if not os.path.lexists(path):
             continue
         try:
-            tree = env.parse(path.read_text("utf-8"), name, str(path))
+            source = read_project_text(path, project.templates, MAX_TEMPLATE_BYTES)
+        except ContentError as error:
+            problems.extend(error.problems)
+            continue
+        try:
+            tree = env.parse(source, name, str(path))
         except TemplateSyntaxError as error:
             problems.append(
                 Problem(
@@ -116,6 +129,7 @@ def logo_data_url(project: Project, name: str, audience: Audience) -> str | None
     """The audience's logo inlined (so the PDF does not depend on the checkout path)."""
     if not audience.theme.logo:
         return None
-    path = project.audience_dir(name) / audience.theme.logo
+    folder = project.audience_dir(name)
+    path = folder / audience.theme.logo
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+    return f"data:{kind};base64,{base64.b64encode(read_image(path, folder)).decode()}"

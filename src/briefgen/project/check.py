@@ -37,6 +37,8 @@ from briefgen.engine.build import (
     render_job_html,
 )
 from briefgen.errors import ContentError, Problem
+from briefgen.files import read_project_text
+from briefgen.limits import MAX_TEMPLATE_BYTES
 from briefgen.project.load import Document, check_brief, model_problems, parse_yaml
 from briefgen.project.model import Audience, Brief, SourceRegister, cited_ids
 from briefgen.project.paths import MAX_AGE_DAYS, Project
@@ -235,9 +237,9 @@ def _compile_templates(project: Project, audiences: list[str]) -> Iterator[Probl
     env = template_environment(project, audiences[0])
     for path in sorted(project.templates.rglob("*.j2")):
         try:
-            source = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            yield Problem(path, 1, 1, "the template is not UTF-8 text", "save it as UTF-8")
+            source = read_project_text(path, project.templates, MAX_TEMPLATE_BYTES)
+        except ContentError as error:  # outside templates/, not a file, not UTF-8
+            yield from error.problems
             continue
         for match in XML_UNSAFE.finditer(source):
             line = source.count("\n", 0, match.start()) + 1

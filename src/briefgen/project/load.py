@@ -18,6 +18,8 @@ from pydantic_core import ErrorDetails
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from briefgen.errors import ContentError, Problem
+from briefgen.files import UnsafeFile, read_project_file
+from briefgen.limits import MAX_YAML_BYTES
 from briefgen.project import safeyaml
 from briefgen.project.model import (
     AUTHORED_LANGUAGES,
@@ -86,19 +88,16 @@ def read_yaml(path: Path) -> Document:
     return document
 
 
-def parse_yaml(path: Path) -> tuple[Document | None, list[Problem]]:
+def parse_yaml(path: Path, allowed: Path | None = None) -> tuple[Document | None, list[Problem]]:
     """One YAML file and its problems: unreadable, not UTF-8, syntax, size, characters.
 
+    The file must lie in `allowed` (its own folder by default; see files.py).
     The document is None when nothing usable could be read.
     """
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(path, 1, 1, "file not found", "create it or fix the name")]
-    except OSError as error:
-        return None, [
-            Problem(path, 1, 1, f"cannot read the file ({error.strerror})", "check the file")
-        ]
+        raw = read_project_file(path, allowed or path.parent, MAX_YAML_BYTES)
+    except UnsafeFile as error:
+        return None, error.problems
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

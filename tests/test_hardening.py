@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -355,3 +358,91 @@ def test_a_dataset_too_large_to_chart_is_refused(project):
 def test_a_figure_too_large_to_format_is_located(project, figure):
     line = brief_edit(project, "values: [45, 35]", f"values: [45, {figure}]")
     both(project, f"content/mini.yaml:{line}:22", "the figure")
+
+
+# -- 5. signals -------------------------------------------------------------------------
+
+
+def start_build(project: Path, *args: str) -> subprocess.Popen:
+    command = [str(Path(sys.executable).parent / "briefgen"), "build", "--out", "build", *args]
+    return subprocess.Popen(
+        command,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": os.pathsep.join(sys.path)},
+        start_new_session=True,
+    )
+
+
+def wait_for(condition, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        text = (task / "children").read_text() if (task / "children").exists() else ""
+        found += [int(child) for child in text.split()]
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.fixture
+def multilingual(project: Path) -> Path:
+    """The project with four editions to build, so that `--jobs 2` runs two workers."""
+    edit(
+        project / GENERAL / "audience.yaml", "languages: [en]", "languages: [en, zh-Hant, zh-Hans]"
+    )
+    return project
+
+
+def test_sigterm_during_a_parallel_build_stops_it_cleanly(multilingual):
+    project = multilingual
+    before = snapshot(project / "build")
+    process = start_build(project, "--jobs", "2", "--force")
+    wait_for(lambda: list((project / "build").rglob("*.part")))
+    workers = children(process.pid)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stdout + stderr
+    lines = [line for line in stderr.splitlines() if "Traceback" in line or "terminated" in line]
+    assert lines == ["terminated; no partial file was left behind"], stderr
+    assert not list((project / "build").rglob("*.part"))
+    wait_for(lambda: not any(alive(pid) for pid in workers), 10)
+    after = snapshot(project / "build")
+    for name, data in before.items():  # each artifact is as before, or whole and new
+        assert name in after and (
+            after[name] == data or after[name][:4] in (b"%PDF", b"PK\x03\x04")
+        )
+
+
+def test_workers_die_with_a_killed_parent_and_their_files_are_swept(multilingual):
+    project = multilingual
+    process = start_build(project, "--jobs", "2", "--force")
+    wait_for(lambda: len(children(process.pid)) >= 2 and list((project / "build").rglob("*.part")))
+    workers = children(process.pid)
+    process.kill()
+    process.communicate(timeout=60)
+    wait_for(lambda: not any(alive(pid) for pid in workers), 15)
+    # a partial file of a live process (another build) is left alone
+    with subprocess.Popen(["sleep", "60"]) as other:
+        live = project / "build" / "general" / f".mini.en.pdf.{other.pid}.abcd.part"
+        live.write_bytes(b"being written")
+        old = time.time() - 3600
+        os.utime(live, (old, old))
+        result = run(project, "build", "--out", "build", "--lang", "en", "--format", "pdf")
+        other.kill()
+    assert result.returncode == 0, result.stderr
+    assert [path.name for path in (project / "build").rglob("*.part")] == [live.name]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -166,8 +167,10 @@ def atomic_output(target: Path) -> Iterator[Path]:
     no `.part` file behind.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    # The writer's process id in the name: a later build sweeps only the partial
+    # files of processes that are gone (killed with -9), never a running build's.
     handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=PARTIAL_SUFFIX, dir=target.parent
+        prefix=f".{target.name}.{os.getpid()}.", suffix=PARTIAL_SUFFIX, dir=target.parent
     )
     os.close(handle)
     temporary_path = Path(temporary)
@@ -182,13 +185,14 @@ def atomic_output(target: Path) -> Iterator[Path]:
         temporary_path.unlink(missing_ok=True)
 
 
-def remove_partial_files(folder: Path, older_than: float | None = None) -> list[Path]:
+def remove_partial_files(folder: Path, stale_before: float | None = None) -> list[Path]:
     """Delete the temporary files of `atomic_output` left below `folder`.
 
     A worker process that is killed (not interrupted) gets no chance to delete its
-    own: after an interrupted or failed parallel build the parent sweeps them, and
-    a build sweeps at its start those older than itself (`older_than`, a time),
-    which a `kill -9` left behind, without touching a concurrent build's.
+    own: after an interrupted or failed build the parent sweeps them. With
+    `stale_before` (a time), only files older than that whose writing process is
+    gone: what a `kill -9` left behind, swept when the next build starts, without
+    touching a concurrent build's.
     """
     removed = []
     for path in folder.rglob(f".*{PARTIAL_SUFFIX}") if folder.is_dir() else []:
@@ -198,8 +202,26 @@ def remove_partial_files(folder: Path, older_than: float | None = None) -> list[
             continue
         if not stat.S_ISREG(info.st_mode):
             continue
-        if older_than is not None and info.st_mtime >= older_than:
+        if stale_before is not None and (info.st_mtime >= stale_before or _writer_alive(path.name)):
             continue
         path.unlink(missing_ok=True)
         removed.append(path)
     return removed
+
+
+def _writer_alive(name: str) -> bool:
+    """Whether the process named in a partial file's name (`.a.pdf.<pid>.x.part`) runs."""
+    match = re.search(r"\.(\d+)\.[^.]+\.part$", name)
+    if not match or int(match.group(1)) == os.getpid():
+        return False
+    pid = int(match.group(1))
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but belongs to someone else
+        pass
+    try:  # a zombie (dead, not yet reaped: common in containers) writes nothing more
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True

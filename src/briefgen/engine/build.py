@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.engine.incremental import BuildState, Fingerprints, Job
+from briefgen.engine.lifecycle import die_with_parent, stop_workers, terminate_as_interrupt
 from briefgen.errors import BriefgenError, ContentError, Problem, display_path
-from briefgen.files import atomic_output
+from briefgen.files import atomic_output, remove_partial_files
 from briefgen.project.paths import Project
 
 if TYPE_CHECKING:  # the heavy modules are imported when something is built
@@ -290,6 +291,7 @@ def _worker_init(root: str) -> None:
     # Ctrl-C is the parent's to handle: it stops the pool and removes partial files;
     # workers that also caught it would print a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
     global _worker_project
     _worker_project = load_project(Project(Path(root)))
 
@@ -330,10 +332,15 @@ def build(
     else:
         root = str(loaded.project.root)
         workers = min(workers, len(groups))
-        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(root,)) as pool:
+        pool = ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(root,))
+        try:
             futures = [pool.submit(_worker_run, group, str(out)) for group in groups]
             for future in as_completed(futures):
                 collect(future.result())
+        except BaseException:  # interrupted: no worker may go on writing artifacts
+            stop_workers(pool)
+            raise
+        pool.shutdown()
     return outcomes
 
 
@@ -388,7 +395,35 @@ def run_build(
     When nothing changed, this reads no content and imports no renderer: it
     compares digests of the input files with those recorded at the last build.
     """
+    with terminate_as_interrupt():
+        return _run_build(
+            project,
+            out,
+            briefs=briefs,
+            audiences=audiences,
+            languages=languages,
+            formats=formats,
+            workers=workers,
+            force=force,
+            plan_only=plan_only,
+        )
+
+
+def _run_build(
+    project: Project,
+    out: Path,
+    *,
+    briefs: list[str] | None,
+    audiences: list[str] | None,
+    languages: list[str] | None,
+    formats: list[str] | None,
+    workers: int,
+    force: bool,
+    plan_only: bool,
+) -> Summary | list[Job]:
     started = time.perf_counter()
+    # what a build killed with -9 left half written (see files.remove_partial_files)
+    remove_partial_files(out, stale_before=time.time())
     fingerprints = Fingerprints(project.root)
     state = BuildState(out)
     filters = {"briefs": briefs, "audiences": audiences, "languages": languages, "formats": formats}

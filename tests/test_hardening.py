@@ -8,11 +8,13 @@ state file) or message, and that the artifacts built before stay byte-identical.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -446,3 +448,74 @@ def test_workers_die_with_a_killed_parent_and_their_files_are_swept(multilingual
         other.kill()
     assert result.returncode == 0, result.stderr
     assert [path.name for path in (project / "build").rglob("*.part")] == [live.name]
+
+
+# -- 6. crashes become located errors -------------------------------------------------
+
+
+def test_a_merge_key_bringing_in_an_unknown_key_is_located(project):
+    line = brief_edit(project, "  - id: road\n", "  - <<: {bogus: 1}\n    id: road\n")
+    both(project, f"content/mini.yaml:{line}:10", "unknown key 'bogus'")
+
+
+def test_cr_only_line_endings_with_an_escaped_control_character_are_located(project):
+    path = project / "content" / "mini.yaml"
+    edit(
+        path,
+        "subtitle: {en: The HKMA's strategy and the road to it,",
+        'subtitle: {en: "The HKMA\\x07s strategy and the road to it",',
+    )
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    both(project, "content/mini.yaml:2:25", "the control character U+0007 (written \\x07)")
+
+
+def test_a_windows_1252_audience_template_is_located(project):
+    (project / GENERAL / "brief.html.j2").write_bytes(
+        b'{% extends "base/brief.html.j2" %}\n{% block summary %}\x93quoted\x94{% endblock %}\n'
+    )
+    both(project, f"{GENERAL}/brief.html.j2:2:20", "not UTF-8 text (byte 0x93)")
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        "[]",
+        '{"artifacts": []}',
+        '{"artifacts": {"general/mini.en.pdf": 5}}',
+        '{"plans": {"k": [1]}}',
+    ],
+)
+def test_a_state_of_the_wrong_shape_is_discarded_with_a_warning(project, state):
+    (project / "build" / ".cache" / "state.json").write_text(state, encoding="utf-8")
+    result = run(project, "build", "--out", "build", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert "build/.cache/state.json: warning: the build state is not in the shape" in result.stderr
+    assert "1 built" in result.stdout
+    again = run(project, "build", "--out", "build", "--format", "pdf")
+    assert again.returncode == 0 and "warning" not in again.stderr and "0 built" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("code", "words"), [(errno.EACCES, "Permission denied"), (errno.ENOSPC, "No space left")]
+)
+def test_an_unwritable_output_names_the_artifact_and_folder(project, monkeypatch, code, words):
+    import briefgen.files
+
+    real = tempfile.mkstemp
+
+    def refuse(*args, **kwargs):
+        folder = kwargs.get("dir")
+        if folder is not None and Path(folder).name == "general":
+            raise OSError(code, os.strerror(code), str(folder))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(briefgen.files.tempfile, "mkstemp", refuse)
+    before = snapshot(project / "build")
+    result = run(project, "build", "--out", "build", "--force", "--format", "pdf")
+    assert result.returncode == 1
+    assert (
+        f"build/general/mini.en.pdf: error: cannot write it ({words}" in result.stderr
+        and "at build/general)" in result.stderr
+    ), result.stderr
+    assert "internal error" not in result.stderr
+    assert snapshot(project / "build") == before

@@ -78,7 +78,7 @@ def read_project_file(path: Path, allowed_root: Path, max_bytes: int) -> bytes:
             raise UnsafeFile(
                 path,
                 f"the file is {info.st_size:,} bytes, more than the limit of {max_bytes:,}",
-                "split it or make it smaller (see docs/limits.md)",
+                "make it smaller; docs/limits.md lists the limits",
             )
         chunks, total = [], 0
         while total <= max_bytes:  # a file that grows while it is read is still bounded
@@ -91,7 +91,7 @@ def read_project_file(path: Path, allowed_root: Path, max_bytes: int) -> bytes:
             raise UnsafeFile(
                 path,
                 f"the file is more than the limit of {max_bytes:,} bytes",
-                "split it or make it smaller (see docs/limits.md)",
+                "make it smaller; docs/limits.md lists the limits",
             )
         return b"".join(chunks)
     finally:
@@ -157,6 +157,22 @@ def read_image(path: Path, allowed_root: Path) -> bytes:
             "scale it down (a logo needs no more than 2000 pixels across)",
         )
     return data
+
+
+def write_failure(target: Path, error: OSError) -> str:
+    """One line naming the artifact, the folder or file that failed, and what to do."""
+    where = Path(error.filename) if error.filename else target.parent
+    hint = {
+        errno.ENOSPC: "free some space on that disk, or build elsewhere with --out",
+        errno.EDQUOT: "free some space on that disk, or build elsewhere with --out",
+        errno.EACCES: "make the folder writable, or build elsewhere with --out",
+        errno.EROFS: "build elsewhere with --out",
+        errno.EPERM: "make the folder writable, or build elsewhere with --out",
+    }.get(error.errno or 0, "check the output folder")
+    return (
+        f"{display_path(target)}: error: cannot write it ({error.strerror or error} "
+        f"at {display_path(where)}) ({hint})"
+    )
 
 
 @contextmanager

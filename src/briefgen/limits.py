@@ -23,8 +23,8 @@ MAX_REFERENCE_RATIO = 100
 #: Citation groups `[@…]` in one text (a paragraph, bullet, caption).
 MAX_CITATIONS_PER_TEXT = 50
 #: Categories of one dataset, and values of all its series together.
-MAX_CHART_CATEGORIES = 100
-MAX_CHART_POINTS = 1_000
+MAX_CHART_CATEGORIES = 60
+MAX_CHART_POINTS = 300
 #: Characters of one word (a run without spaces; Chinese text is not counted).
 MAX_WORD_CHARACTERS = 300
 #: Seconds one template may take to render, and characters of HTML it may produce.

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from briefgen.engine.incremental import BuildState, Fingerprints, Job
 from briefgen.engine.lifecycle import die_with_parent, stop_workers, terminate_as_interrupt
 from briefgen.errors import BriefgenError, ContentError, Problem, display_path
-from briefgen.files import atomic_output, remove_partial_files
+from briefgen.files import atomic_output, remove_partial_files, write_failure
 from briefgen.project.paths import Project
 
 if TYPE_CHECKING:  # the heavy modules are imported when something is built
@@ -237,6 +237,8 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
         require_fonts(html, template)
     except BriefgenError as error:
         return [Outcome(job, failure="\n".join(error.lines())) for job in jobs]
+    except OSError as error:  # the chart cache cannot be written (read-only, disk full)
+        return [Outcome(job, failure=write_failure(job.target(out), error)) for job in jobs]
     assets = [loaded.project.templates, chart_cache(out)]
     shared = time.perf_counter() - started
     outcomes = []
@@ -260,6 +262,8 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
             outcomes.append(Outcome(job, warnings=warnings, seconds=seconds))
         except BriefgenError as error:
             outcomes.append(Outcome(job, failure="\n".join(error.lines())))
+        except OSError as error:  # a read-only output folder, a full disk
+            outcomes.append(Outcome(job, failure=write_failure(job.target(out), error)))
     return outcomes
 
 
@@ -342,6 +346,18 @@ def build(
             raise
         pool.shutdown()
     return outcomes
+
+
+def _save_state(state: BuildState) -> None:
+    """Save the state; failing to is a warning (the artifacts' own errors come first)."""
+    try:
+        state.save()
+    except OSError as error:
+        print(
+            f"{display_path(state.path)}: warning: cannot save the build state "
+            f"({error.strerror or error}); the next build rebuilds everything",
+            file=sys.stderr,
+        )
 
 
 # -- the build command -----------------------------------------------------------
@@ -455,9 +471,9 @@ def _run_build(
             for outcome in outcomes:
                 if not outcome.failure:
                     state.record(outcome.job, digests[outcome.job])
-            state.save()
+            _save_state(state)
     else:
-        state.save()
+        _save_state(state)
     return Summary(
         built=[o for o in outcomes if not o.failure],
         up_to_date=current,

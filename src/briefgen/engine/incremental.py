@@ -17,10 +17,12 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
+from briefgen.errors import display_path
 from briefgen.files import atomic_output
 
 #: Libraries whose version changes what an artifact looks like.
@@ -159,6 +161,38 @@ class Fingerprints:
         return digest.hexdigest()
 
 
+_ARTIFACT = {"inputs": str, "bytes": int, "sha256": str}
+_JOB = {"brief", "audience", "lang", "format"}
+
+
+def _state_shape(data: object) -> bool:
+    """Whether `data` is a state as BuildState writes it (or empty)."""
+    if data == {}:
+        return True
+    if not isinstance(data, dict) or set(data) - {"artifacts", "plans"}:
+        return False
+    artifacts, plans = data.get("artifacts", {}), data.get("plans", {})
+    return (
+        isinstance(artifacts, dict)
+        and all(
+            isinstance(entry, dict)
+            and all(isinstance(entry.get(key), kind) for key, kind in _ARTIFACT.items())
+            for entry in artifacts.values()
+        )
+        and isinstance(plans, dict)
+        and all(
+            isinstance(jobs, list)
+            and all(
+                isinstance(job, dict)
+                and set(job) == _JOB
+                and all(isinstance(value, str) for value in job.values())
+                for job in jobs
+            )
+            for jobs in plans.values()
+        )
+    )
+
+
 class BuildState:
     """`<out>/.cache/state.json`: the digest each artifact was built from."""
 
@@ -168,6 +202,14 @@ class BuildState:
         try:
             self.data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            self.data = {}
+        if not _state_shape(self.data):
+            # valid JSON of another shape (hand-edited, another version): start afresh
+            print(
+                f"{display_path(self.path)}: warning: the build state is not in the shape this "
+                "version writes; discarded, so everything is rebuilt",
+                file=sys.stderr,
+            )
             self.data = {}
         self.data.setdefault("artifacts", {})
         self.data.setdefault("plans", {})

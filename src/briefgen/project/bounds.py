@@ -114,21 +114,27 @@ def scalars_with_positions(node: Any) -> Iterator[tuple[tuple[int, int], Any]]:
         own = (node.lc.line or 0, node.lc.col or 0)
         for key, value in node.items():
             if not isinstance(key, CommentedMap | CommentedSeq):
-                yield _position(node.lc.key(key), own), key
+                yield _lookup(node.lc.key, key, own), key
             if isinstance(value, CommentedMap | CommentedSeq):
                 yield from scalars_with_positions(value)
             else:
-                yield _position(node.lc.value(key), own), value
+                yield _lookup(node.lc.value, key, own), value
     elif isinstance(node, CommentedSeq):
         own = (node.lc.line or 0, node.lc.col or 0)
         for index, value in enumerate(node):
             if isinstance(value, CommentedMap | CommentedSeq):
                 yield from scalars_with_positions(value)
             else:
-                yield _position(node.lc.item(index), own), value
+                yield _lookup(node.lc.item, index, own), value
 
 
-def _position(position: Any, default: tuple[int, int]) -> tuple[int, int]:
+def _lookup(where: Any, key: Any, default: tuple[int, int]) -> tuple[int, int]:
+    """ruamel's position of `key`; the mapping's own for a key merged in with `<<:`
+    (ruamel records none, and raises KeyError)."""
+    try:
+        position = where(key)
+    except (KeyError, IndexError, TypeError):
+        return default
     if position is None or None in position:
         return default
     return position[0], position[1]

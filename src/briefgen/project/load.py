@@ -48,7 +48,7 @@ class Document:
         line, col = 1, 1
         for key in path:
             if isinstance(node, CommentedMap) and key in node:
-                line, col = node.lc.value(key)
+                line, col = mapping_position(node, key, "value")
                 line, col = line + 1, col + 1
                 node = node[key]
             elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
@@ -71,13 +71,26 @@ class Document:
         except (KeyError, IndexError, TypeError):
             return self.locate(path)
         if isinstance(parent, CommentedMap) and path[-1] in parent:
-            line, col = parent.lc.key(path[-1])
+            line, col = mapping_position(parent, path[-1], "key")
             return line + 1, col + 1
         return self.locate(path)
 
     def problem(self, path: Sequence[str | int], message: str, hint: str = "") -> Problem:
         line, col = self.locate(path)
         return Problem(self.path, line, col, message, hint)
+
+
+def mapping_position(node: CommentedMap, key: Any, part: str) -> tuple[int, int]:
+    """0-based line and column of a key (or its value) in `node`. A key merged in with
+    `<<:` has no position of its own in ruamel: it is found in the mapping it came from."""
+    try:
+        return getattr(node.lc, part)(key)
+    except KeyError:
+        for source in getattr(node, "merge", []):
+            source = source[1] if isinstance(source, tuple) else source  # by ruamel version
+            if isinstance(source, CommentedMap) and key in source:
+                return mapping_position(source, key, part)
+        return node.lc.line or 0, node.lc.col or 0
 
 
 def read_yaml(path: Path) -> Document:

@@ -16,6 +16,7 @@ ones from the file's text, escaped ones (`"\\x07"`, `"\\ud800"`) from the values
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -181,9 +182,14 @@ def _marked(path: Path, error: MarkedYAMLError, message: str, hint: str) -> Prob
     return Problem(path, line, col, message, hint)
 
 
+#: What YAML counts as a line break (ruamel's marks count lines by these).
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    breaks = [match.end() for match in _BREAK.finditer(text, 0, offset)]
+    line_start = breaks[-1] if breaks else 0
+    return len(breaks) + 1, offset - line_start + 1
 
 
 def describe_character(char: str) -> str:
@@ -236,10 +242,10 @@ def _strings_with_positions(node: Any):
 
 
 def _offset(text: str, line: int, col: int) -> int:
-    """The offset of 0-based (line, col) in `text`."""
+    """The offset of 0-based (line, col) in `text` (any YAML line break)."""
     start = 0
-    for _ in range(line):
-        start = text.index("\n", start) + 1
+    for match in itertools.islice(_BREAK.finditer(text), line):
+        start = match.end()
     return start + col
 
 

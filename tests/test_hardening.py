@@ -519,3 +519,27 @@ def test_an_unwritable_output_names_the_artifact_and_folder(project, monkeypatch
     ), result.stderr
     assert "internal error" not in result.stderr
     assert snapshot(project / "build") == before
+
+
+# -- 7. the chart cache is verified ------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["truncate", "replace", "digest"])
+def test_a_corrupt_chart_cache_entry_is_redrawn(project, damage):
+    # the fixture's build predates the digests: build once so that the cache has them
+    assert run(project, "build", "--out", "build", "--force").returncode == 0
+    before = snapshot(project / "build")
+    cache = project / "build" / ".cache" / "charts"
+    svg = sorted(cache.glob("*.svg"))[0]
+    png = svg.with_suffix(".png")
+    good = svg.read_bytes(), png.read_bytes()
+    if damage == "truncate":
+        svg.write_bytes(svg.read_bytes()[:100])
+    elif damage == "replace":
+        png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    else:
+        svg.with_suffix(".sha256").write_text("{}", encoding="utf-8")
+    result = run(project, "build", "--out", "build", "--force")
+    assert result.returncode == 0, result.stderr
+    assert (svg.read_bytes(), png.read_bytes()) == good
+    assert snapshot(project / "build") == before  # the same PDF and DOCX, charts and all

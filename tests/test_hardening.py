@@ -543,3 +543,29 @@ def test_a_corrupt_chart_cache_entry_is_redrawn(project, damage):
     assert result.returncode == 0, result.stderr
     assert (svg.read_bytes(), png.read_bytes()) == good
     assert snapshot(project / "build") == before  # the same PDF and DOCX, charts and all
+
+
+# -- 8. locations and messages ------------------------------------------------------------
+
+
+def test_a_latin_1_audience_css_is_blamed_on_itself(project):
+    (project / GENERAL / "audience.css").write_bytes(b"/* caf\xe9 */\nbody { color: red; }\n")
+    both(project, f"{GENERAL}/audience.css:1:7", "not UTF-8 text (byte 0xe9)")
+
+
+def test_a_markdown_image_in_content_is_located_at_its_yaml_line(project):
+    line = brief_edit(project, "It *builds* on", "It ![chart](../outside.txt) builds on")
+    both(project, f"content/mini.yaml:{line}:9", "a Markdown image")
+
+
+def test_a_cyrillic_look_alike_in_a_source_id_is_pointed_out(project):
+    line = brief_edit(project, "in 2016 [@hkma-fintech]", "in 2016 [@hkm\u0430-fintech]")
+    both(project, f"content/mini.yaml:{line}:15", "CYRILLIC SMALL LETTER A (U+0430)")
+
+
+def test_non_string_keys_are_located_where_they_stand(project):
+    path = project / "content" / "mini.yaml"
+    edit(path, "as_of: 2025-12-16\n", "as_of: 2025-12-16\n2024: x\n")
+    edit(path, "    title: {en: The road so far", "    true: 1\n    title: {en: The road so far")
+    output = refused(project, "check", where="content/mini.yaml:4:1", message="the key 2024")
+    assert f"content/mini.yaml:{line_of(path, 'true: 1')}:5: error: the key True" in output

@@ -28,6 +28,7 @@ BRIEFGEN = str(Path(sys.executable).parent / "briefgen")
 MINI = ROOT / "tests" / "fixtures" / "mini.yaml"
 GENERAL = Path("templates/audiences/general")
 PDF = ["build", "--lang", "en", "--format", "pdf", "--out", "out"]
+DOCX = ["build", "--lang", "en", "--format", "docx", "--out", "out"]
 
 
 def make_project(folder: Path) -> Path:
@@ -158,9 +159,67 @@ CASES: list[tuple[str, str, Callable[[Path], None], list[str]]] = [
         "reference.docx",
         f"parts unpacking to ~{limits.MAX_REFERENCE_UNPACKED:,} bytes",
         reference,
-        ["build", "--lang", "en", "--format", "docx", "--out", "out"],
+        DOCX,
     ),
     ("word length", f"a {limits.MAX_WORD_CHARACTERS}-character word", word, PDF),
+]
+
+
+def huge_yaml(project: Path) -> None:
+    with (project / "content" / "huge.yaml").open("w", encoding="utf-8") as handle:
+        line = "- " + "x" * 60 + "\n"
+        handle.write(line * (61_000_000 // len(line)))
+
+
+def huge_logo(project: Path) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_hardening import png_header
+
+    (project / GENERAL / "logo.png").write_bytes(png_header(12000, 12000))
+    with (project / GENERAL / "audience.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("theme:\n  logo: logo.png\n")
+
+
+def huge_value(project: Path) -> None:
+    (project / GENERAL / "brief.html.j2").write_text(
+        "{% extends \"base/brief.html.j2\" %}{% block summary %}{{ 'x' * 10**9 }}{% endblock %}",
+        encoding="utf-8",
+    )
+
+
+def bomb_reference(project: Path) -> None:
+    buffer = io.BytesIO()
+    base = project / "templates" / "docx" / "reference.docx"
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info.filename, source.read(info))
+        with out.open("word/header1.xml", "w") as member:
+            for _ in range(1024):
+                member.write(b"\0" * (1 << 20))  # 1 GiB, about 1 MB packed
+    (project / GENERAL / "reference.docx").write_bytes(buffer.getvalue())
+
+
+def many_citations(project: Path) -> None:
+    group = " ".join(["[@hkma-fintech]"] * 10_000)
+    replace(project / "content" / "mini.yaml", "It *builds* on", f"It {group} builds on")
+
+
+def many_categories(project: Path) -> None:
+    categories = ", ".join(f"{{en: c{i}, zh-Hant: c{i}}}" for i in range(10_000))
+    path = project / "content" / "mini.yaml"
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("    categories:\n"), text.index("    keys:")
+    path.write_text(text[:start] + f"    categories: [{categories}]\n" + text[end:], "utf-8")
+
+
+#: Inputs past each limit: each must be refused (exit 1) at once.
+BEYOND: list[tuple[str, str, Callable[[Path], None], list[str]]] = [
+    ("YAML file size", "a 61 MB YAML file", huge_yaml, PDF),
+    ("logo pixels", "a 12000² PNG logo", huge_logo, PDF),
+    ("template value", "`{{ 'x' * 10**9 }}`", huge_value, PDF),
+    ("reference.docx", "a 1 GiB part packed in 1 MB", bomb_reference, DOCX),
+    ("citations per text", "10,000 in one paragraph", many_citations, PDF),
+    ("chart points", "10,000 categories", many_categories, PDF),
 ]
 
 
@@ -180,19 +239,21 @@ def measure(args: list[str], cwd: Path) -> tuple[int, float, int]:
 
 
 def main() -> None:
-    wanted = sys.argv[1:]
-    print("| limit | worst case | command | exit | time (s) | peak memory (MB) |")
+    """`measure_limits.py [--beyond] [limit name…]`: the worst cases under the limits,
+    or (`--beyond`) inputs past them, which must be refused."""
+    beyond = "--beyond" in sys.argv
+    wanted = [arg for arg in sys.argv[1:] if arg != "--beyond"]
+    print("| limit | case | command | exit | time (s) | peak memory (MB) |")
     print("|---|---|---|---|---|---|")
-    for name, case, prepare, args in CASES:
+    for name, case, prepare, args in BEYOND if beyond else CASES:
         if wanted and name not in wanted:
             continue
         with tempfile.TemporaryDirectory(prefix="briefgen-limits-") as scratch:
             project = make_project(Path(scratch) / "project")
             prepare(project)
             code, seconds, memory = measure(args, project)
-        print(
-            f"| {name} | {case} | `briefgen {' '.join(args)}` | {code} | {seconds:.1f} | {memory} |"
-        )
+        command = f"`briefgen {' '.join(args)}`"
+        print(f"| {name} | {case} | {command} | {code} | {seconds:.1f} | {memory} |")
         sys.stdout.flush()
 
 

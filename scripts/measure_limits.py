@@ -157,7 +157,7 @@ CASES: list[tuple[str, str, Callable[[Path], None], list[str]]] = [
     ("template value", f"'x' * {limits.MAX_TEMPLATE_VALUE:,}", big_value, PDF),
     (
         "reference.docx",
-        f"parts unpacking to ~{limits.MAX_REFERENCE_UNPACKED:,} bytes",
+        f"parts unpacking to ~{int(limits.MAX_REFERENCE_BYTES * 0.85) * 2:,} bytes",
         reference,
         DOCX,
     ),

@@ -11,6 +11,7 @@ import datetime as dt
 import decimal
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +19,8 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
 from briefgen.edition.simplified import to_simplified
-from briefgen.errors import BriefgenError, ContentError
-from briefgen.project.load import read_yaml
+from briefgen.errors import ContentError
+from briefgen.project.document import read_yaml
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ _PLACEHOLDER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 PLAIN_VALUES = (str, int, float, decimal.Decimal, dt.date)
 
 
-class MessageError(BriefgenError):
+class MessageError(Exception):
     """A message asked for with a value it cannot show (raised inside a template)."""
 
 
@@ -79,9 +80,11 @@ def parse_message(text: str) -> list[str | tuple[str]]:
 class Messages:
     """The message catalogue: `t(key, lang, **values)`."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, simplify: Callable[[str], str] = to_simplified):
         document = read_yaml(path)
         self.path = path
+        #: the project's zh-Hans converter (with its phrase list), given by the loader
+        self.simplify = simplify
         self._catalogue: dict[str, dict[str, str]] = {}
         problems = []
         if not isinstance(document.data, dict):
@@ -128,7 +131,7 @@ class Messages:
 
     def _template(self, key: str, lang: str) -> str:
         if lang == "zh-Hans" and "zh-Hans" not in self._catalogue.get(key, {}):
-            return to_simplified(self._template(key, "zh-Hant"))
+            return self.simplify(self._template(key, "zh-Hant"))
         try:
             return self._catalogue[key][lang]
         except KeyError:

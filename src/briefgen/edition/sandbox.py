@@ -29,7 +29,6 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
-from briefgen.errors import BriefgenError
 from briefgen.files import read_project_text
 from briefgen.limits import (
     MAX_HTML_CHARACTERS,
@@ -42,8 +41,9 @@ from briefgen.limits import (
 _WIDE = re.compile(r"\d{7,}|\*")
 
 
-class TemplateLimit(BriefgenError):
-    """A template exceeded a limit of docs/limits.md (raised inside the template)."""
+class TemplateLimit(Exception):
+    """A template exceeded a limit of docs/limits.md (raised inside the template, and
+    reported at the template's line like any error a template raises)."""
 
 
 class ProjectLoader(jinja2.BaseLoader):

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from badinput import edit, line_of, make_project, run, snapshot
+from conftest import edit, line_of, make_project, run, snapshot
 
 #: What an outside file holds: it must never be seen in an artifact or a message.
 PAYLOAD = "PAYLOAD-7f3a9c-outside-file"

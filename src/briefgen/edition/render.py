@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from briefgen.edition.charts import ChartRenderer
 from briefgen.edition.cite import (
@@ -21,7 +21,6 @@ from briefgen.edition.cite import (
     InlineMarkdown,
     NoteReferenceCiter,
     SharedNoteCiter,
-    format_source,
 )
 from briefgen.edition.i18n import LANGUAGES, Messages, format_value, long_date
 from briefgen.project.model import (
@@ -42,6 +41,8 @@ from briefgen.project.paths import Project
 class ParagraphView:
     html: Markup
     kind: str = "paragraph"
+    #: The author's own assessment (no citation, no figure), not a sourced statement.
+    assessment: bool = False
 
 
 @dataclass
@@ -124,7 +125,7 @@ class BriefView:
         self.language = LANGUAGES[lang]
         self.bilingual = False
         self._messages = messages
-        self.citer = citer or Citer(register, messages, lang)
+        self.citer = citer or Citer(register, messages, lang, audience.citations)
         self._register = register
         self._charts = charts
         self._data = brief.data
@@ -138,14 +139,20 @@ class BriefView:
         self.edition = text(audience.edition)
         self.classification = text(audience.classification) if audience.classification else None
         self.summary = [md(text(paragraph)) for paragraph in brief.summary]
+        figures = brief.key_figures
         self.key_figures = [
             {
                 "value": md(text(figure.value)),
                 "label": md(text(figure.label)),
-                "note": self.citer.footnote([figure.source]),
+                # One note for a run of figures from the same source, on the last of them.
+                "note": Markup("")
+                if index + 1 < len(figures) and figures[index + 1].source == figure.source
+                else self.citer.footnote([figure.source]),
             }
-            for figure in brief.key_figures
+            for index, figure in enumerate(figures)
         ]
+        #: The author's own assessment (e.g. the board's points), in the reader's language.
+        self.assessment = [md(text(item)) for item in brief.assessment]
         self.tables: list[TableView] = []
         self.figures: list[FigureView] = []
         self.sections: list[SectionView] = []
@@ -165,9 +172,10 @@ class BriefView:
             for block in section.blocks:
                 if isinstance(block, Paragraph):
                     wording = block.plain if audience.plain_language and block.plain else None
-                    view.blocks.append(ParagraphView(md(text(wording or block.paragraph))))
+                    html = md(text(wording or block.paragraph))
+                    view.blocks.append(ParagraphView(html, assessment=block.assessment))
                 elif isinstance(block, Bullets):
-                    view.blocks.append(BulletsView([md(text(item)) for item in block.bullets]))
+                    view.blocks.append(BulletsView(md.unit([text(i) for i in block.bullets])))
                 elif isinstance(block, TableRef):
                     table = self._table(block.table, brief.data[block.table], md)
                     self.tables.append(table)
@@ -181,19 +189,23 @@ class BriefView:
         self.cover_note = text(audience.cover.note) if audience.cover.note else None
         self.theme = audience.theme
         self.logo: str | None = None  #: the audience's logo as a data: URL (set by the build)
-        #: With `source_list`: every source the edition cites, in full, in order of first use.
+        #: With `source_list` (or `citations: source-list`): every source the edition
+        #: cites, in full, in order of first use (the numbers of `[n]`).
         self.sources = (
-            [format_source(register.sources[i], lang, messages) for i in self.citer.cited]
-            if audience.source_list
+            self.citer.sources_list()
+            if audience.source_list or audience.citations == "source-list"
             else []
         )
 
     def _table(self, name: str, dataset: Dataset, md: InlineMarkdown) -> TableView:
         lang = self.lang
         number = len(self.tables) + 1
-        caption = Markup("{}{}").format(
-            dataset.title.get(lang), self.citer.footnote([dataset.source])
-        )
+        if self.citer.style == "source-list":
+            caption = Markup("{}{}").format(
+                dataset.title.get(lang), self.citer.footnote([dataset.source])
+            )
+        else:  # a source line under the table, as under a chart, not a note
+            caption = Markup(escape(dataset.title.get(lang)))
         header = [dataset.category_label.get(lang), *(s.label.get(lang) for s in dataset.series)]
         rows = []
         for index, category in enumerate(dataset.categories):
@@ -208,6 +220,9 @@ class BriefView:
             rows.append(cells)
         numeric = [False, *(series.is_numeric() for series in dataset.series)]
         note = md(dataset.note.get(lang)) if dataset.note else None
+        if self.citer.style != "source-list":
+            line = Markup(escape(self.t("source", source=self.citer.source_line(dataset.source))))
+            note = line + self.t("citation_end") + (" " + note if note else "")
         return TableView(number, name, caption, header, rows, numeric, note)
 
     def _chart(self, name: str, dataset: Dataset) -> FigureView:
@@ -215,7 +230,7 @@ class BriefView:
         assert dataset.chart is not None
         files = self._charts.render(dataset, lang)
         title = (dataset.chart.title or dataset.title).get(lang)
-        source = format_source(self._register.sources[dataset.source], lang, self._messages)
+        source = self.citer.source_line(dataset.source)
         return FigureView(
             number=len(self.figures) + 1,
             id=name,
@@ -287,7 +302,7 @@ class BilingualView:
             messages,
             "en",
             charts,
-            citer=SharedNoteCiter(register, messages, ("en", "zh-Hant")),
+            citer=SharedNoteCiter(register, messages, ("en", "zh-Hant"), audience.citations),
         )
         self.zh = BriefView(
             brief,
@@ -297,7 +312,7 @@ class BilingualView:
             messages,
             "zh-Hant",
             charts,
-            citer=NoteReferenceCiter(register, messages, "zh-Hant"),
+            citer=NoteReferenceCiter(register, messages, "zh-Hant", audience.citations),
         )
         for item in [*self.zh.figures, *self.zh.tables]:
             item.id = f"{item.id}-zh"  # anchors are unique in the document

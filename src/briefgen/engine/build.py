@@ -41,6 +41,8 @@ class LoadedProject:
     messages: Messages
     audiences: dict[str, Audience]
     briefs: dict[str, Brief]
+    #: Warnings of the evidence check (an archive that is missing), for the build to show.
+    evidence_warnings: list[Problem] = field(default_factory=list)
 
 
 def load_project(project: Project) -> LoadedProject:
@@ -75,15 +77,19 @@ def load_project(project: Project) -> LoadedProject:
             brief = attempt(load_brief, path, register)
             if brief is not None:
                 briefs[path.stem] = brief
+    evidence = None
     if not problems:
         from briefgen.project.audiences import audience_problems
+        from briefgen.project.evidence import check_evidence
 
         for name, audience in audiences.items():
             problems.extend(audience_problems(project, name, audience, briefs))
+        evidence = check_evidence(project, register, briefs)
+        problems.extend(evidence.errors())
     if problems:
         raise ContentError(problems)
-    assert register is not None and messages is not None
-    return LoadedProject(project, register, messages, audiences, briefs)
+    assert register is not None and messages is not None and evidence is not None
+    return LoadedProject(project, register, messages, audiences, briefs, evidence.warnings())
 
 
 #: Files in content/ that are not briefs.
@@ -411,6 +417,8 @@ def run_build(
     outcomes: list[Outcome] = []
     if stale:
         loaded = loaded or load_project(project)
+        for warning in loaded.evidence_warnings:
+            print(warning, file=sys.stderr)
         progress = Progress(len(stale), out)
         try:
             outcomes = build(loaded, stale, out, workers, progress)

@@ -47,9 +47,14 @@ from briefgen.writers.pdf import FONT_HINT, AssetFetcher, missing_fonts
 
 
 def check_project(
-    project: Project, today: dt.date | None = None, max_age_days: int = MAX_AGE_DAYS
+    project: Project,
+    today: dt.date | None = None,
+    max_age_days: int = MAX_AGE_DAYS,
+    evidence_stats: dict | None = None,
 ) -> list[Problem]:
-    """Every problem in the project, errors and warnings, sorted by file and line."""
+    """Every problem in the project, errors and warnings, sorted by file and line.
+
+    `evidence_stats`: filled with the evidence check's counts per brief."""
     today = today or dt.date.today()
     problems: list[Problem] = []
 
@@ -89,6 +94,13 @@ def check_project(
         if brief is not None:
             briefs[path.stem] = brief
 
+    if register is not None and briefs:
+        from briefgen.project.evidence import check_evidence
+
+        evidence = check_evidence(project, register, briefs)
+        problems.extend(evidence.problems)
+        if evidence_stats is not None:
+            evidence_stats.update(evidence.stats)
     problems.extend(_unknown_briefs(audience_docs, sorted(brief_docs)))
     if register_doc is not None and register is not None and None not in brief_docs.values():
         documents = [doc for doc in brief_docs.values() if doc is not None]

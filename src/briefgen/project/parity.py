@@ -55,6 +55,9 @@ MULTIPLIERS = {
 _WORDS = "two three four five six seven eight nine ten eleven twelve thirteen fourteen"
 NUMBER_WORDS = {word: value for value, word in enumerate(_WORDS.split(), start=2)}
 NUMBER_WORDS |= {"fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100}
+#: Ranks in words, as a source writes them ("ranked first", 「位居首位」); in a brief,
+#: "the first batch" is no figure.
+RANK_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "首位": 1}
 _CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4}
 _CHINESE_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -93,7 +96,8 @@ NUMBER = re.compile(
     r"(?:st|nd|rd|th|(?<=\d)(?=[BbMm]\b)(?P<suffix>[BbMm]))?(?![A-Za-z\d])"
     r"\s*(billion|bn|million|億|亿|萬|万)?%?",
 )
-_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_WORD = re.compile(r"(?<![A-Za-z])(" + "|".join(NUMBER_WORDS) + r")(?![A-Za-z])", re.IGNORECASE)
+_RANK = re.compile(r"(?<![A-Za-z])(" + "|".join(RANK_WORDS) + r")(?![A-Za-z])", re.IGNORECASE)
 _CHINESE_NUMERAL = re.compile(
     "([" + "".join(_CHINESE_DIGITS) + "".join(_CHINESE_UNITS) + "]+)(?=[" + _CLASSIFIERS + "])"
 )
@@ -158,14 +162,15 @@ def chinese_numeral(text: str) -> int | None:
     return total + current
 
 
-def extract(text: str, spelled: bool = False) -> list[Figure]:
+def extract(text: str, spelled: bool = False, ranks: bool = False) -> list[Figure]:
     """Every figure `text` states, dates first (so their day and year are not
     counted again as numbers). Citations and `{=…}` references are not figures.
 
     `spelled`: also numbers in words, English or Chinese (`seven`, `四大`), as a
     source writes them. A brief writes its figures in digits in both languages
     (so that they can be compared), and its "two cities" or 「五項排名」 in a chart's
-    description are no figures."""
+    description are no figures. `ranks`: also ranks in words (`second`, 首位), as
+    a source writes them."""
     text = CITATION_GROUP.sub(" ", normalise(text))
     text = FIGURE_REFERENCE.sub(" ", text)  # the same figure in every language by construction
     found: list[Figure] = []
@@ -187,6 +192,10 @@ def extract(text: str, spelled: bool = False) -> list[Figure]:
     text = _CHINESE_MONTH.sub(
         lambda m: take(m, Figure(m.group(0), date=(None, int(m.group(1)), None))), text
     )
+    if ranks:
+        text = _RANK.sub(
+            lambda m: take(m, Figure(m.group(0), float(RANK_WORDS[m.group(1).lower()]))), text
+        )
     if spelled:
         text = _WORD.sub(
             lambda m: take(m, Figure(m.group(0), float(NUMBER_WORDS[m.group(1).lower()]))), text

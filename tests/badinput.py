@@ -33,9 +33,18 @@ def make_project(folder: Path) -> Path:
         if audience.name != AUDIENCE:
             shutil.rmtree(audience)
     (folder / "content").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "sources.yaml", folder / "content")
+    copy_register(folder / "content")
     shutil.copy(FIXTURES / "mini.yaml", folder / "content" / "mini.yaml")
     return folder
+
+
+def copy_register(content: Path) -> None:
+    """The project's sources.yaml, its archive folder made absolute (so that a
+    throwaway project verifies its citations against the same texts)."""
+    text = (ROOT / "content" / "sources.yaml").read_text(encoding="utf-8")
+    archive = (ROOT / "../shared/sources").resolve()
+    text = text.replace("\narchive: ../shared/sources\n", f"\narchive: {archive}\n")
+    (content / "sources.yaml").write_text(text, encoding="utf-8")
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -96,7 +96,9 @@ def project(tmp_path: Path) -> Path:
         ],
     )
     (tmp_path / "content").mkdir()
-    shutil.copy(ROOT / "content" / "sources.yaml", tmp_path / "content")
+    from badinput import copy_register
+
+    copy_register(tmp_path / "content")
     shutil.copy(FIXTURES / "mini.yaml", tmp_path / "content" / "mini.yaml")
     return tmp_path
 

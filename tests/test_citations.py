@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, briefgen
 
-from briefgen.edition.cite import collapse
+from briefgen.edition.cite import Citer, SharedNoteCiter, collapse
 from briefgen.project.evidence import check_evidence, quote_in, sentences
 from briefgen.project.load import load_brief, load_sources
 from briefgen.project.parity import extract
@@ -265,6 +265,58 @@ def test_one_note_per_paragraph_and_per_run_of_list_items():
         "z [@a; @b]",
         "w [@b]",
     ]
+
+
+# -- note styles ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def register_and_messages():
+    from briefgen.edition.i18n import Messages
+
+    register = load_sources(ROOT / "content" / "sources.yaml")
+    return register, Messages(ROOT / "templates" / "base" / "messages.yaml")
+
+
+def test_a_note_is_full_the_first_time_and_short_after(register_and_messages):
+    en = Citer(*register_and_messages, "en")
+    first, second = (str(en.footnote(["takungpao-fintech"])) for _ in range(2))
+    assert "Ta Kung Pao" in first and "news report" in first
+    assert "date of publication not stated" in first
+    assert "邵淑芬" not in first, "the source romanises no name: an English note has none"
+    assert ">Ta Kung Pao, “Taking the pulse of fintech”.<" in second
+    zh = Citer(*register_and_messages, "zh-Hant")
+    note = str(zh.footnote(["takungpao-fintech"]))
+    assert "《大公報》，邵淑芬，〈把脈金融科技〉，新聞報道，未註明發表日期。" in note
+    davos = str(en.footnote(["fs-davos-address"]))
+    assert "date of publication not stated" in davos and "January" not in davos
+
+
+def test_notes_with_quotes_show_the_sources_words(register_and_messages):
+    citer = Citer(*register_and_messages, "zh-Hant", "notes-with-quotes")
+    note = str(citer.call([("takungpao-fintech", ["約75%的香港金融機構"])]))
+    assert "〈把脈金融科技〉" in note and "：「約75%的香港金融機構」。" in note
+    plain = str(Citer(*register_and_messages, "zh-Hant").call([("takungpao-fintech", ["約75%"])]))
+    assert "約75%" not in plain
+
+
+def test_a_source_list_numbers_sources_in_order_of_first_citation(register_and_messages):
+    citer = Citer(*register_and_messages, "en", "source-list")
+    calls = [
+        str(citer.call(group))
+        for group in ([("hkma-fintech", [])], [("takungpao-fintech", []), ("hkma-fintech", [])])
+    ]
+    assert calls[0].endswith('href="#sources">[1]</a>') and "[2, 1]" in calls[1]
+    assert "footnote" not in "".join(calls)
+    listed = citer.sources_list()
+    assert len(listed) == 2 and listed[0].startswith("Hong Kong Monetary Authority")
+
+
+def test_the_bilingual_note_names_each_source_in_both_languages_once(register_and_messages):
+    citer = SharedNoteCiter(*register_and_messages, ("en", "zh-Hant"), "notes-with-quotes")
+    note = str(citer.call([("takungpao-fintech", ["約75%"])]))
+    assert note.count("Ta Kung Pao") == 1 and note.count("《大公報》") == 1
+    assert note.count("約75%") == 1
 
 
 # -- built editions ----------------------------------------------------------------

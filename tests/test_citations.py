@@ -246,6 +246,9 @@ def test_figures_are_normalised_across_languages():
     assert keys("2021年6月") == keys("June 2021")
     assert keys("七項措施") == keys("seven initiatives") == keys("7 initiatives")
     assert keys("Web3, 5G and AI2Strategy") == []  # names, not figures
+    assert keys("the two cities, 兩個目標") == []  # a pair, not a count
+    sourced = extract("the two places ranked top and second", spelled=True, source=True)
+    assert [figure.key for figure in sourced] == [2.0, 2.0]  # a source is read generously
 
 
 def test_sentences_carry_their_own_citations():

@@ -137,7 +137,7 @@ class Archive:
         if text is None:
             return None
         if source_id not in self._figures:
-            self._figures[source_id] = extract(text, spelled=True, ranks=True)
+            self._figures[source_id] = extract(text, spelled=True, source=True)
         return self._figures[source_id]
 
     def describe(self, source_id: str) -> str:
@@ -329,7 +329,7 @@ class Checker:
         unknown = False
         for source_id, quote in citations:
             if quote is not None:
-                pools.append(extract(quote, spelled=True, ranks=True))
+                pools.append(extract(quote, spelled=True, source=True))
                 tried.append(f'{source_id} (quote "{_cut(quote, 30)}")')
                 continue
             found = self.archive.figures(source_id)

@@ -162,15 +162,16 @@ def chinese_numeral(text: str) -> int | None:
     return total + current
 
 
-def extract(text: str, spelled: bool = False, ranks: bool = False) -> list[Figure]:
+def extract(text: str, spelled: bool = False, source: bool = False) -> list[Figure]:
     """Every figure `text` states, dates first (so their day and year are not
     counted again as numbers). Citations and `{=…}` references are not figures.
 
     `spelled`: also numbers in words, English or Chinese (`seven`, `四大`), as a
     source writes them. A brief writes its figures in digits in both languages
     (so that they can be compared), and its "two cities" or 「五項排名」 in a chart's
-    description are no figures. `ranks`: also ranks in words (`second`, 首位), as
-    a source writes them."""
+    description are no figures. `source`: read as a source is read, generously:
+    also ranks in words (`second`, 首位) and "two" (in a brief, "the two cities",
+    「兩地」 are a pair, not a count)."""
     text = CITATION_GROUP.sub(" ", normalise(text))
     text = FIGURE_REFERENCE.sub(" ", text)  # the same figure in every language by construction
     found: list[Figure] = []
@@ -192,18 +193,23 @@ def extract(text: str, spelled: bool = False, ranks: bool = False) -> list[Figur
     text = _CHINESE_MONTH.sub(
         lambda m: take(m, Figure(m.group(0), date=(None, int(m.group(1)), None))), text
     )
-    if ranks:
+    if source:
         text = _RANK.sub(
             lambda m: take(m, Figure(m.group(0), float(RANK_WORDS[m.group(1).lower()]))), text
         )
+
+    def word(match: re.Match) -> str:
+        value = NUMBER_WORDS[match.group(1).lower()]
+        if value == 2 and not source:
+            return match.group(0)
+        return take(match, Figure(match.group(0), float(value)))
+
     if spelled:
-        text = _WORD.sub(
-            lambda m: take(m, Figure(m.group(0), float(NUMBER_WORDS[m.group(1).lower()]))), text
-        )
+        text = _WORD.sub(word, text)
 
     def numeral(match: re.Match) -> str:
         value = chinese_numeral(match.group(1))
-        if value is None:
+        if value is None or (value == 2 and not source):
             return match.group(0)
         return take(match, Figure(match.group(0), float(value)))
 

@@ -309,7 +309,7 @@ def test_a_source_list_numbers_sources_in_order_of_first_citation(register_and_m
         str(citer.call(group))
         for group in ([("hkma-fintech", [])], [("takungpao-fintech", []), ("hkma-fintech", [])])
     ]
-    assert calls[0].endswith('href="#sources">[1]</a>') and "[2, 1]" in calls[1]
+    assert calls[0].endswith('<a href="#sources">[1]</a>') and "[2, 1]" in calls[1]
     assert "footnote" not in "".join(calls)
     listed = citer.sources_list()
     assert len(listed) == 2 and listed[0].startswith("Hong Kong Monetary Authority")

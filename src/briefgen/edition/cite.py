@@ -12,7 +12,7 @@ numbered reference, in the style the audience chooses (`citations:`).
 - notes-with-quotes: the same, each reference followed by the quotes its
   citations carry, so a reader sees the evidence without opening the source.
 - source-list: no footnotes; `[n]` links to the n-th entry of the list of
-  sources at the end (`<a class="source-ref" href="#sources">`).
+  sources at the end (`<a href="#sources">[n]</a>`, in the DOCX writer's vocabulary).
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ class Citer:
         if self.style == "source-list":
             numbers = ", ".join(str(self.cited.index(source_id) + 1) for source_id, _ in group)
             space = "\u00a0" if self.lang == "en" else ""
-            return Markup('{}<a class="source-ref" href="#sources">[{}]</a>').format(space, numbers)
+            return Markup('{}<a href="#sources">[{}]</a>').format(space, numbers)
         self.count += 1
         return self.note(group, first)
 
@@ -173,8 +173,10 @@ class SharedNoteCiter(Citer):
         quoted = [quote for _, quotes in group for quote in quotes]
         if quoted and self.style == "notes-with-quotes":
             texts.append(self.quotes(quoted, self.lang))
-        return Markup('<span class="footnote" data-sources="{}">{}</span>').format(
-            " ".join(source_id for source_id, _ in group), " ".join(texts)
+        # Keyed (`data-note`) so that the other column's calls can be numbered in
+        # document order once the edition is rendered (`render.number_note_calls`).
+        return Markup('<span class="footnote" data-sources="{}" data-note="{}">{}</span>').format(
+            " ".join(source_id for source_id, _ in group), self.count, " ".join(texts)
         )
 
     def sources_list(self) -> list[Markup]:
@@ -191,11 +193,13 @@ class SharedNoteCiter(Citer):
 
 class NoteReferenceCiter(Citer):
     """The other column of a bilingual edition: it calls the notes the first column
-    sets, by number, in the same order."""
+    sets. Each call names its note by key (`data-note`); the number it shows is
+    set after rendering, from where the note stands in the document
+    (`render.number_note_calls`), so a template that reorders sections keeps them right."""
 
     def note(self, group: Group, first: list[str]) -> Markup:
-        return Markup('<sup class="note-ref" data-sources="{}">{}</sup>').format(
-            " ".join(source_id for source_id, _ in group), self.count
+        return Markup('<sup class="note-ref" data-sources="{}" data-note="{}">{}</sup>').format(
+            " ".join(source_id for source_id, _ in group), self.count, self.count
         )
 
 

@@ -9,20 +9,21 @@ safe Markup), so a designer never deals with language keys or Markdown.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from briefgen.edition.charts import ChartRenderer
 from briefgen.edition.cite import (
     Citer,
     InlineMarkdown,
     NoteReferenceCiter,
     SharedNoteCiter,
 )
+from briefgen.edition.environment import template_environment, template_problem
 from briefgen.edition.i18n import LANGUAGES, Messages, format_value, long_date
+from briefgen.errors import BriefgenError, ContentError, Problem
 from briefgen.project.model import (
     Audience,
     Brief,
@@ -30,11 +31,36 @@ from briefgen.project.model import (
     ChartRef,
     Dataset,
     Paragraph,
+    Section,
     SourceRegister,
     TableRef,
     Text,
 )
 from briefgen.project.paths import Project
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from briefgen.project.load import LoadedProject
+
+__all__ = ["BilingualView", "BriefView", "edition_html", "render_html", "template_environment"]
+
+
+class ChartFiles(Protocol):
+    """A drawn chart: its SVG (for the PDF) and PNG (for the DOCX)."""
+
+    svg: Path
+    png: Path
+    width_mm: int
+
+
+class Charts(Protocol):
+    """What draws an edition's charts: `edition.charts.ChartRenderer`, or `check`'s
+    placeholders (which validate the chart and draw nothing)."""
+
+    def render(self, dataset: Dataset, lang: str) -> ChartFiles: ...
 
 
 @dataclass
@@ -84,28 +110,6 @@ class SectionView:
     blocks: list[ParagraphView | BulletsView | TableView | FigureView] = field(default_factory=list)
 
 
-def template_environment(project: Project, audience: str) -> SandboxedEnvironment:
-    """Jinja with autoescape, undefined names as errors, and the audience's folder first.
-
-    The sandbox matters because audience templates may come from outside the team.
-    """
-    loader = jinja2.FileSystemLoader(
-        [
-            str(project.audience_dir(audience)),
-            str(project.templates / "base"),
-            # so that an audience's template can `{% extends "base/brief.html.j2" %}`
-            str(project.templates),
-        ]
-    )
-    return SandboxedEnvironment(
-        loader=loader,
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 class BriefView:
     """The brief in one language, as the template sees it."""
 
@@ -117,8 +121,9 @@ class BriefView:
         register: SourceRegister,
         messages: Messages,
         lang: str,
-        charts: ChartRenderer,
+        charts: Charts,
         citer: Citer | None = None,
+        logo: str | None = None,
     ):
         self.name = name
         self.lang = lang
@@ -138,7 +143,9 @@ class BriefView:
         self.as_of_iso = brief.as_of.isoformat()
         self.edition = text(audience.edition)
         self.classification = text(audience.classification) if audience.classification else None
-        self.summary = [md(text(paragraph)) for paragraph in brief.summary]
+        plain = audience.plain_language
+        summary = brief.plain_summary if plain and brief.plain_summary else brief.summary
+        self.summary = [md(text(paragraph)) for paragraph in summary]
         figures = brief.key_figures
         self.key_figures = [
             {
@@ -167,15 +174,19 @@ class BriefView:
                         self.figures.append(chart)
                         self.highlights.append(chart)
             chosen = []
+        skipped = _shown_once(chosen, audience.show)
         for section in chosen:
             view = SectionView(section.id, text(section.title), list(section.tags))
             for block in section.blocks:
+                if any(block is other for other in skipped):
+                    continue
                 if isinstance(block, Paragraph):
                     wording = block.plain if audience.plain_language and block.plain else None
                     html = md(text(wording or block.paragraph))
                     view.blocks.append(ParagraphView(html, assessment=block.assessment))
                 elif isinstance(block, Bullets):
-                    view.blocks.append(BulletsView(md.unit([text(i) for i in block.bullets])))
+                    items = block.plain if plain and block.plain else block.bullets
+                    view.blocks.append(BulletsView(md.unit([text(item) for item in items])))
                 elif isinstance(block, TableRef):
                     table = self._table(block.table, brief.data[block.table], md)
                     self.tables.append(table)
@@ -188,7 +199,7 @@ class BriefView:
         self.keywords = [section.title for section in self.sections]
         self.cover_note = text(audience.cover.note) if audience.cover.note else None
         self.theme = audience.theme
-        self.logo: str | None = None  #: the audience's logo as a data: URL (set by the build)
+        self.logo = logo  #: the audience's logo as a data: URL
         #: With `source_list` (or `citations: source-list`): every source the edition
         #: cites, in full, in order of first use (the numbers of `[n]`).
         self.sources = (
@@ -264,6 +275,20 @@ class BriefView:
         return Markup(" ".join(parts))
 
 
+def _shown_once(sections: list[Section], show: str) -> list[TableRef | ChartRef]:
+    """The blocks to leave out so that a dataset drawn as a chart and also given as a
+    table is shown once in the edition: as its chart or as its table (`show`)."""
+    if show == "both":
+        return []
+    blocks = [block for section in sections for block in section.blocks]
+    charts = {block.chart for block in blocks if isinstance(block, ChartRef)}
+    tables = {block.table for block in blocks if isinstance(block, TableRef)}
+    both = charts & tables
+    if show == "chart":
+        return [b for b in blocks if isinstance(b, TableRef) and b.table in both]
+    return [b for b in blocks if isinstance(b, ChartRef) and b.chart in both]
+
+
 @dataclass
 class Pair:
     """One row of the bilingual edition: the same block in English and in Chinese."""
@@ -287,7 +312,8 @@ class BilingualView:
         audience: Audience,
         register: SourceRegister,
         messages: Messages,
-        charts: ChartRenderer,
+        charts: Charts,
+        logo: str | None = None,
     ):
         self.name = name
         self.lang = "bilingual"
@@ -326,7 +352,7 @@ class BilingualView:
         self.highlights: list[FigureView] = []  # a summary edition shows none side by side
         self.keywords = self.en.keywords + self.zh.keywords
         self.theme = self.en.theme
-        self.logo: str | None = None
+        self.logo = logo
         self.cover_note = self.en.cover_note
         self.sources = self.en.sources
         self.summary = [Pair(*pair) for pair in zip(self.en.summary, self.zh.summary, strict=True)]
@@ -359,9 +385,17 @@ class BilingualView:
         return Markup(f'{self.en.css_content(key)} "  ·  " {self.zh.css_content(key)}')
 
 
-def render_html(project: Project, audience_name: str, view: BriefView | BilingualView) -> str:
-    """Render the audience's template (which extends the base) for one edition."""
-    env = template_environment(project, audience_name)
+def render_html(
+    project: Project,
+    audience_name: str,
+    view: BriefView | BilingualView,
+    env: SandboxedEnvironment | None = None,
+) -> str:
+    """Render the audience's template (which extends the base) for one edition.
+
+    `env`: the audience's environment, when several editions share its compiled templates.
+    """
+    env = env or template_environment(project, audience_name)
     name = "bilingual.html.j2" if view.bilingual else "brief.html.j2"
     template = env.get_template(name)
     return template.render(doc=view, t=view.t, css_content=view.css_content, css_string=css_string)
@@ -371,3 +405,63 @@ def css_string(text: str) -> Markup:
     """A text as a quoted CSS string (for `content:` in page margins)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
     return Markup(f'"{escaped}"')
+
+
+def edition_html(
+    loaded: LoadedProject,
+    brief: str,
+    audience: str,
+    lang: str,
+    charts: Charts,
+    env: SandboxedEnvironment | None = None,
+) -> str:
+    """The intermediate HTML of one edition; a template's error is a located problem."""
+    from briefgen.project.audiences import logo_data_url
+
+    settings = loaded.audiences[audience]
+    logo = logo_data_url(loaded.project, audience, settings)
+    parts = (loaded.briefs[brief], brief, settings, loaded.register, loaded.messages)
+    view: BriefView | BilingualView
+    if lang == "bilingual":
+        view = BilingualView(*parts, charts, logo=logo)
+    else:
+        view = BriefView(*parts, lang, charts, logo=logo)
+    try:
+        html = render_html(loaded.project, audience, view, env)
+    except BriefgenError:
+        raise
+    except Exception as error:  # a template's error, e.g. an undefined name
+        raise ContentError([template_problem(error)]) from None
+    if view.bilingual:
+        own = loaded.project.audience_dir(audience) / "bilingual.html.j2"
+        base = loaded.project.templates / "base" / "bilingual.html.j2"
+        html = number_note_calls(html, own if own.is_file() else base)
+    return html
+
+
+_NOTE = re.compile(r'<span class="footnote"[^>]*?\sdata-note="(\d+)"')
+_NOTE_CALL = re.compile(r'(<sup class="note-ref"[^>]*?\sdata-note="(\d+)"[^>]*>)[^<]*(</sup>)')
+
+
+def number_note_calls(html: str, template: Path) -> str:
+    """Number the bilingual edition's note calls as the notes they call are numbered:
+    in the order the notes stand in the document (as WeasyPrint and Word number them),
+    whatever order the template rendered the two columns in."""
+    numbers: dict[str, int] = {}
+    for match in _NOTE.finditer(html):
+        numbers.setdefault(match.group(1), len(numbers) + 1)
+    missing = sorted({m.group(2) for m in _NOTE_CALL.finditer(html)} - set(numbers), key=int)
+    if missing:
+        raise ContentError(
+            [
+                Problem(
+                    template,
+                    1,
+                    1,
+                    f"the Chinese column calls {len(missing)} note(s) the English column "
+                    "does not set",
+                    "show the same sections and blocks in both columns",
+                )
+            ]
+        )
+    return _NOTE_CALL.sub(lambda m: f"{m.group(1)}{numbers[m.group(2)]}{m.group(3)}", html)

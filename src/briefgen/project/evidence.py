@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.errors import Problem
-from briefgen.project.load import Document, parse_yaml
+from briefgen.project.document import Document
+from briefgen.project.load import parse_yaml
 from briefgen.project.model import (
     AUTHORED_LANGUAGES,
     CITATION_GROUP,
@@ -220,6 +221,8 @@ def units(brief: Brief) -> Iterator[Unit]:
     for lang in AUTHORED_LANGUAGES:
         for index, text in enumerate(brief.summary):
             yield Unit(["summary", index, lang], text.get(lang))
+        for index, text in enumerate(brief.plain_summary or []):
+            yield Unit(["plain_summary", index, lang], text.get(lang))
         for index, item in enumerate(brief.assessment):
             yield Unit(["assessment", index, lang], item.get(lang), assessment=True)
         for index, figure in enumerate(brief.key_figures):
@@ -235,8 +238,9 @@ def units(brief: Brief) -> Iterator[Unit]:
                         if wording is not None:
                             yield Unit([*where, key, lang], wording.get(lang), block.assessment)
                 elif isinstance(block, Bullets):
-                    for k, item in enumerate(block.bullets):
-                        yield Unit([*where, "bullets", k, lang], item.get(lang))
+                    for key in ("bullets", "plain"):
+                        for k, item in enumerate(getattr(block, key) or []):
+                            yield Unit([*where, key, k, lang], item.get(lang))
         for name, dataset in brief.data.items():
             texts: list[tuple[list[str | int], Text]] = [
                 (["categories", i], category) for i, category in enumerate(dataset.categories)

@@ -84,7 +84,13 @@ def parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="output folder (default: <project>/build/preview)"
     )
     preview_cmd.add_argument("--open", action="store_true", help="open the page in a browser")
-    for command in (build_cmd, check_cmd, preview_cmd):
+    schema_cmd = commands.add_parser(
+        "schema", help="write schemas/*.schema.json (for editors) and docs/audiences.md's keys"
+    )
+    schema_cmd.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a file is out of date"
+    )
+    for command in (build_cmd, check_cmd, preview_cmd, schema_cmd):
         # also accepted after the command: `briefgen build --debug`
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
@@ -113,6 +119,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "preview":
         return run_preview(project, args)
+    if args.command == "schema":
+        from briefgen.project.schema import write_schemas
+
+        changed = write_schemas(root, check_only=args.check)
+        for path in changed:
+            print(f"{'out of date' if args.check else 'wrote'}: {path.relative_to(root)}")
+        return 1 if args.check and changed else 0
     out = (args.out or root / "build").resolve()
     options = dict(
         briefs=args.brief,

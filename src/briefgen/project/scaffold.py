@@ -6,8 +6,10 @@ import re
 
 from briefgen.errors import BriefgenError
 from briefgen.project.paths import Project
+from briefgen.project.schema import schema_line
 
 AUDIENCE_YAML = """\
+{schema}
 # The {name} edition. Every key is optional except `edition`; delete what you
 # do not need. `make check` tells you, with the line, if something is wrong.
 edition:                      # the label on the cover and in the page header
@@ -67,7 +69,9 @@ def new_audience(project: Project, name: str) -> list[str]:
     folder.mkdir(parents=True)
     title = name.replace("-", " ").capitalize()
     files = {
-        "audience.yaml": AUDIENCE_YAML.format(name=name, title=title),
+        "audience.yaml": AUDIENCE_YAML.format(
+            name=name, title=title, schema=schema_line("audience", depth=3)
+        ),
         "brief.html.j2": TEMPLATE.format(),
         "audience.css": CSS.format(),
     }

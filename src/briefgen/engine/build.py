@@ -142,13 +142,12 @@ def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) ->
     out = out or loaded.project.root / "build"
     brief = loaded.briefs[job.brief]
     audience = loaded.audiences[job.audience]
+    messages = edition_messages(loaded, job.audience)
     charts = ChartRenderer(chart_cache(out), chart_theme(audience.theme))
     if job.lang == "bilingual":
-        view = BilingualView(brief, job.brief, audience, loaded.register, loaded.messages, charts)
+        view = BilingualView(brief, job.brief, audience, loaded.register, messages, charts)
     else:
-        view = BriefView(
-            brief, job.brief, audience, loaded.register, loaded.messages, job.lang, charts
-        )
+        view = BriefView(brief, job.brief, audience, loaded.register, messages, job.lang, charts)
     from briefgen.project.audiences import logo_data_url
 
     view.logo = logo_data_url(loaded.project, job.audience, audience)
@@ -193,6 +192,13 @@ def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) ->
                 )
             ]
         ) from None
+
+
+def edition_messages(loaded: LoadedProject, audience: str) -> Messages:
+    """The base catalogue with the audience's own messages.yaml merged over it."""
+    from briefgen.edition.i18n import audience_messages
+
+    return audience_messages(loaded.messages, loaded.project.audience_dir(audience))
 
 
 def chart_theme(theme):
@@ -248,7 +254,7 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
                         job.lang,
                         docx_reference(loaded.project, job.audience),
                         template,
-                        messages=loaded.messages,
+                        messages=edition_messages(loaded, job.audience),
                         assets=assets,
                     )
                 else:

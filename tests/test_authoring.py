@@ -91,3 +91,64 @@ def test_a_template_sees_its_wording_and_doc_lang_and_the_slip_is_located(projec
         render_job_html(loaded, Job("mini", "general", "en", "pdf"), project / "out")
     (line,) = caught.value.lines()
     assert line.startswith(f"{template}:3:") and "doc.lang ==" in line, line
+
+
+# -- shared datasets ---------------------------------------------------------------
+
+
+def share_talent(project: Path) -> Path:
+    """Move the mini brief's `talent` dataset to content/data/talent.yaml."""
+    brief = project / "content" / "mini.yaml"
+    text = brief.read_text("utf-8")
+    head, _, dataset = text.partition("data:\n  talent:\n")
+    brief.write_text(head, "utf-8")
+    shared = project / "content" / "data" / "talent.yaml"
+    shared.parent.mkdir()
+    lines = [line.removeprefix("    ") for line in dataset.splitlines()]
+    shared.write_text("\n".join(lines) + "\n", "utf-8")
+    return shared
+
+
+def test_a_brief_uses_a_shared_dataset_it_does_not_define(project):
+    share_talent(project)
+    loaded = load_project(Project(project))
+    dataset = loaded.briefs["mini"].data["talent"]
+    assert dataset.value("app-dev") == (45.0, "percent")
+
+
+def test_a_shared_dataset_is_checked_in_its_own_file(project):
+    shared = share_talent(project)
+    shared.write_text(shared.read_text("utf-8").replace("values: [45, 35]", "values: [45]"))
+    with pytest.raises(ContentError) as caught:
+        load_project(Project(project))
+    lines = caught.value.lines()
+    assert any(line.startswith(f"{shared}:") and "1 values" in line for line in lines), lines
+
+
+# -- errors that tell the fix ----------------------------------------------------------
+
+
+def check_lines(project: Path) -> list[str]:
+    try:
+        load_project(Project(project))
+    except ContentError as error:
+        return error.lines()
+    return []
+
+
+def test_audience_errors_say_how_to_fix_them(project):
+    audience = project / "templates" / "audiences" / "general" / "audience.yaml"
+    text = audience.read_text("utf-8")
+    audience.write_text(text + "colour: x\ntheme:\n  accent: #2e3f8f\n  ink: blue\n", "utf-8")
+    lines = "\n".join(check_lines(project))
+    assert 'quote it, accent: "#2e3f8f"' in lines
+    assert "'blue' is not a colour (write it as \"#rrggbb\" in quotes" in lines
+    assert "unknown key 'colour' (check the spelling; docs/audiences.md lists the keys)" in lines
+
+
+def test_a_figure_reference_to_a_missing_series_names_key_on_the_series(project):
+    brief = project / "content" / "mini.yaml"
+    text = brief.read_text("utf-8").replace("{=talent.app-dev}", "{=talent.app-dev.share}")
+    brief.write_text(text, "utf-8")
+    lines = "\n".join(check_lines(project))
+    assert "no series 'share'" in lines and "add `key: share` to the series" in lines

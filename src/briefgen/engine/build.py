@@ -75,6 +75,9 @@ def load_project(project: Project) -> LoadedProject:
             brief = attempt(load_brief, path, register)
             if brief is not None:
                 briefs[path.stem] = brief
+    from briefgen.project.datasets import shared_datasets
+
+    problems.extend(shared_datasets(project.content, register)[1])
     if not problems:
         from briefgen.project.audiences import audience_problems
 

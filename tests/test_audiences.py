@@ -7,8 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import BRIEFS, ROOT, briefgen, raw_yaml
-from test_errors import assert_fails_with, edit, line_of
+from conftest import BRIEFS, ROOT, assert_fails_with, briefgen, edit, line_of, raw_yaml
+
+pytestmark = pytest.mark.slow  # builds PDFs and DOCX files
 
 AUDIENCES = ["board", "general", "mainland-partner", "public", "regulator"]
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from briefgen.edition.i18n import LANGUAGES, Messages, audience_messages
-from briefgen.engine.build import Job, load_project, render_job_html
+from briefgen.engine.build import Job, render_job_html
 from briefgen.errors import ContentError
+from briefgen.project.load import load_project
 from briefgen.project.paths import Project
 
 ROOT = Path(__file__).resolve().parents[1]

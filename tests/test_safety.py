@@ -15,9 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
-from badinput import edit, make_project, run
+from conftest import BILLION_LAUGHS, edit, make_project, run
 from pypdf import PdfReader
-from test_badinput import BILLION_LAUGHS
 
 from briefgen.errors import ContentError
 from briefgen.project.load import read_yaml

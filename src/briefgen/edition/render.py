@@ -9,13 +9,12 @@ safe Markup), so a designer never deals with language keys or Markdown.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from briefgen.edition.charts import ChartRenderer
 from briefgen.edition.cite import (
     Citer,
     InlineMarkdown,
@@ -23,7 +22,9 @@ from briefgen.edition.cite import (
     SharedNoteCiter,
     format_source,
 )
-from briefgen.edition.i18n import LANGUAGES, Messages, format_value, long_date
+from briefgen.edition.environment import template_environment, template_problem
+from briefgen.edition.i18n import LANGUAGES, Messages, audience_messages, format_value, long_date
+from briefgen.errors import BriefgenError, ContentError, Problem
 from briefgen.project.model import (
     Audience,
     Brief,
@@ -36,6 +37,30 @@ from briefgen.project.model import (
     Text,
 )
 from briefgen.project.paths import Project
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from briefgen.project.load import LoadedProject
+
+__all__ = ["BilingualView", "BriefView", "edition_html", "render_html", "template_environment"]
+
+
+class ChartFiles(Protocol):
+    """A drawn chart: its SVG (for the PDF) and PNG (for the DOCX)."""
+
+    svg: Path
+    png: Path
+    width_mm: int
+
+
+class Charts(Protocol):
+    """What draws an edition's charts: `edition.charts.ChartRenderer`, or `check`'s
+    placeholders (which validate the chart and draw nothing)."""
+
+    def render(self, dataset: Dataset, lang: str) -> ChartFiles: ...
 
 
 @dataclass
@@ -83,28 +108,6 @@ class SectionView:
     blocks: list[ParagraphView | BulletsView | TableView | FigureView] = field(default_factory=list)
 
 
-def template_environment(project: Project, audience: str) -> SandboxedEnvironment:
-    """Jinja with autoescape, undefined names as errors, and the audience's folder first.
-
-    The sandbox matters because audience templates may come from outside the team.
-    """
-    loader = jinja2.FileSystemLoader(
-        [
-            str(project.audience_dir(audience)),
-            str(project.templates / "base"),
-            # so that an audience's template can `{% extends "base/brief.html.j2" %}`
-            str(project.templates),
-        ]
-    )
-    return SandboxedEnvironment(
-        loader=loader,
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 class BriefView:
     """The brief in one language, as the template sees it."""
 
@@ -116,8 +119,9 @@ class BriefView:
         register: SourceRegister,
         messages: Messages,
         lang: str,
-        charts: ChartRenderer,
+        charts: Charts,
         citer: Citer | None = None,
+        logo: str | None = None,
     ):
         self.name = name
         self.lang = lang
@@ -180,7 +184,7 @@ class BriefView:
         self.keywords = [section.title for section in self.sections]
         self.cover_note = text(audience.cover.note) if audience.cover.note else None
         self.theme = audience.theme
-        self.logo: str | None = None  #: the audience's logo as a data: URL (set by the build)
+        self.logo = logo  #: the audience's logo as a data: URL
         #: With `source_list`: every source the edition cites, in full, in order of first use.
         self.sources = (
             [format_source(register.sources[i], lang, messages) for i in self.citer.cited]
@@ -272,7 +276,8 @@ class BilingualView:
         audience: Audience,
         register: SourceRegister,
         messages: Messages,
-        charts: ChartRenderer,
+        charts: Charts,
+        logo: str | None = None,
     ):
         self.name = name
         self.lang = "bilingual"
@@ -311,7 +316,7 @@ class BilingualView:
         self.highlights: list[FigureView] = []  # a summary edition shows none side by side
         self.keywords = self.en.keywords + self.zh.keywords
         self.theme = self.en.theme
-        self.logo: str | None = None
+        self.logo = logo
         self.cover_note = self.en.cover_note
         self.sources = self.en.sources
         self.summary = [Pair(*pair) for pair in zip(self.en.summary, self.zh.summary, strict=True)]
@@ -344,9 +349,17 @@ class BilingualView:
         return Markup(f'{self.en.css_content(key)} "  ·  " {self.zh.css_content(key)}')
 
 
-def render_html(project: Project, audience_name: str, view: BriefView | BilingualView) -> str:
-    """Render the audience's template (which extends the base) for one edition."""
-    env = template_environment(project, audience_name)
+def render_html(
+    project: Project,
+    audience_name: str,
+    view: BriefView | BilingualView,
+    env: SandboxedEnvironment | None = None,
+) -> str:
+    """Render the audience's template (which extends the base) for one edition.
+
+    `env`: the audience's environment, when several editions share its compiled templates.
+    """
+    env = env or template_environment(project, audience_name)
     name = "bilingual.html.j2" if view.bilingual else "brief.html.j2"
     template = env.get_template(name)
     return template.render(doc=view, t=view.t, css_content=view.css_content, css_string=css_string)
@@ -356,3 +369,65 @@ def css_string(text: str) -> Markup:
     """A text as a quoted CSS string (for `content:` in page margins)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
     return Markup(f'"{escaped}"')
+
+
+def edition_html(
+    loaded: LoadedProject,
+    brief: str,
+    audience: str,
+    lang: str,
+    charts: Charts,
+    env: SandboxedEnvironment | None = None,
+) -> str:
+    """The intermediate HTML of one edition; a template's error is a located problem."""
+    from briefgen.project.audiences import logo_data_url
+
+    settings = loaded.audiences[audience]
+    logo = logo_data_url(loaded.project, audience, settings)
+    # the base catalogue with the audience's own messages.yaml merged over it
+    messages = audience_messages(loaded.messages, loaded.project.audience_dir(audience))
+    parts = (loaded.briefs[brief], brief, settings, loaded.register, messages)
+    view: BriefView | BilingualView
+    if lang == "bilingual":
+        view = BilingualView(*parts, charts, logo=logo)
+    else:
+        view = BriefView(*parts, lang, charts, logo=logo)
+    try:
+        html = render_html(loaded.project, audience, view, env)
+    except BriefgenError:
+        raise
+    except Exception as error:  # a template's error, e.g. an undefined name
+        raise ContentError([template_problem(error)]) from None
+    if view.bilingual:
+        own = loaded.project.audience_dir(audience) / "bilingual.html.j2"
+        base = loaded.project.templates / "base" / "bilingual.html.j2"
+        html = number_note_calls(html, own if own.is_file() else base)
+    return html
+
+
+_NOTE = re.compile(r'<span class="footnote"[^>]*?\sdata-note="(\d+)"')
+_NOTE_CALL = re.compile(r'(<sup class="note-ref"[^>]*?\sdata-note="(\d+)"[^>]*>)[^<]*(</sup>)')
+
+
+def number_note_calls(html: str, template: Path) -> str:
+    """Number the bilingual edition's note calls as the notes they call are numbered:
+    in the order the notes stand in the document (as WeasyPrint and Word number them),
+    whatever order the template rendered the two columns in."""
+    numbers: dict[str, int] = {}
+    for match in _NOTE.finditer(html):
+        numbers.setdefault(match.group(1), len(numbers) + 1)
+    missing = sorted({m.group(2) for m in _NOTE_CALL.finditer(html)} - set(numbers), key=int)
+    if missing:
+        raise ContentError(
+            [
+                Problem(
+                    template,
+                    1,
+                    1,
+                    f"the Chinese column calls {len(missing)} note(s) the English column "
+                    "does not set",
+                    "show the same sections and blocks in both columns",
+                )
+            ]
+        )
+    return _NOTE_CALL.sub(lambda m: f"{m.group(1)}{numbers[m.group(2)]}{m.group(3)}", html)

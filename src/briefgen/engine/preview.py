@@ -22,16 +22,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefgen.engine.build import (
-    LoadedProject,
-    chart_cache,
-    load_project,
-    plan,
-    render_job_html,
-)
+from briefgen.engine.build import chart_cache, plan, render_job_html
 from briefgen.engine.incremental import Job
 from briefgen.errors import BriefgenError
 from briefgen.files import atomic_output
+from briefgen.project.load import LoadedProject, load_project
 from briefgen.project.paths import Project
 
 #: The editions previewed when none are named: the general English PDF of every brief.
@@ -126,7 +121,7 @@ class Previewer:
         assert self.loaded is not None
         try:
             self.loaded.briefs[name] = load_brief(
-                self.project.content / f"{name}.yaml", self.loaded.register
+                self.project.content / f"{name}.yaml", self.loaded.register, self.loaded.simplify
             )
         except BriefgenError as error:
             self._failed(error, [e for e in editions if e.job.brief == name])

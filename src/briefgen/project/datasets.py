@@ -14,7 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap
+
 from briefgen.errors import Problem
+from briefgen.project.document import Document
 from briefgen.project.model import FIGURE_REFERENCE, Dataset, SourceRegister
 
 #: The folder of shared datasets, below content/.
@@ -31,7 +34,9 @@ def shared_datasets(
     content: Path, register: SourceRegister | None = None
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The valid shared datasets as plain data, by name, and the problems of the others."""
-    from briefgen.project.load import model_problems, parse_yaml
+    from briefgen.project import rules
+    from briefgen.project.document import parse_yaml
+    from briefgen.project.validation import model_problems
 
     found: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -52,6 +57,7 @@ def shared_datasets(
         if document is None:
             continue
         dataset, invalid = model_problems(document, Dataset)
+        invalid += rules.series_lengths(_as_data_block(document, path.stem))
         problems.extend(invalid)
         if dataset is not None and register is not None and dataset.source not in register.sources:
             known = ", ".join(sorted(register.sources))
@@ -61,9 +67,20 @@ def shared_datasets(
                 )
             )
             continue
-        if dataset is not None:
+        if dataset is not None and not invalid:
             found[path.stem] = plain(document.data)
     return found, problems
+
+
+def _as_data_block(document: Document, name: str) -> Document:
+    """The shared file as the `data:` block of a brief, for the brief's dataset rules;
+    the file's own nodes keep their lines, so each problem points into this file."""
+    block, wrapper = CommentedMap(), CommentedMap()
+    block[name] = document.data
+    block.lc.add_kv_line_col(name, [0, 0, 0, 0])
+    wrapper["data"] = block
+    wrapper.lc.add_kv_line_col("data", [0, 0, 0, 0])
+    return Document(document.path, wrapper)
 
 
 def plain(node: Any) -> Any:

@@ -153,3 +153,45 @@ def test_a_figure_reference_to_a_missing_series_names_key_on_the_series(project)
     brief.write_text(text, "utf-8")
     lines = "\n".join(check_lines(project))
     assert "no series 'share'" in lines and "add `key: share` to the series" in lines
+
+
+def test_the_scaffolds_placeholder_fails_until_replaced(project):
+    from briefgen.project.scaffold import new_audience
+
+    new_audience(Project(project), "press")
+    lines = check_lines(project)
+    assert any("'Press版' is the placeholder" in line for line in lines), lines
+    audience = project / "templates" / "audiences" / "press" / "audience.yaml"
+    audience.write_text(audience.read_text("utf-8").replace("Press版", "新聞界版"), "utf-8")
+    assert not any("placeholder" in line for line in check_lines(project))
+
+
+def test_a_missing_source_file_is_a_warning_naming_the_archive(project, monkeypatch):
+    from briefgen.project.load import collect_project
+
+    archive = project / "archive"
+    archive.mkdir()
+    monkeypatch.setenv("BRIEFGEN_SOURCE_ARCHIVE", str(archive))
+    warnings = [
+        str(problem)
+        for problem in collect_project(Project(project)).problems
+        if "in the archive" in problem.message
+    ]
+    assert warnings and all(": warning: source '" in line for line in warnings)
+    assert all(str(archive.name) in line for line in warnings), warnings
+    sources = project / "content" / "sources.yaml"
+    first = warnings[0].split(":")
+    assert (
+        first[0].endswith("sources.yaml")
+        and "file:" in (sources.read_text("utf-8").splitlines()[int(first[1]) - 1])
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("settings", "has_contents"), [("", False), ("contents: true\n", True)])
+def test_a_summary_has_no_contents_page_unless_asked(project, settings, has_contents):
+    audience = project / "templates" / "audiences" / "general" / "audience.yaml"
+    audience.write_text(audience.read_text("utf-8") + "detail: summary\n" + settings, "utf-8")
+    loaded = load_project(Project(project))
+    page = render_job_html(loaded, Job("mini", "general", "en", "pdf"), project / "out")
+    assert ('class="toc"' in page) is has_contents

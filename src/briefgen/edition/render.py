@@ -184,6 +184,10 @@ class BriefView:
         self.keywords = [section.title for section in self.sections]
         self.cover_note = text(audience.cover.note) if audience.cover.note else None
         self.theme = audience.theme
+        #: Whether the edition has a contents page (a summary has none unless asked).
+        self.show_contents = (
+            audience.contents if audience.contents is not None else audience.detail == "full"
+        )
         self.logo = logo  #: the audience's logo as a data: URL
         #: With `source_list`: every source the edition cites, in full, in order of first use.
         self.sources = (
@@ -316,6 +320,7 @@ class BilingualView:
         self.highlights: list[FigureView] = []  # a summary edition shows none side by side
         self.keywords = self.en.keywords + self.zh.keywords
         self.theme = self.en.theme
+        self.show_contents = self.en.show_contents
         self.logo = logo
         self.cover_note = self.en.cover_note
         self.sources = self.en.sources

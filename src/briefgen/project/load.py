@@ -25,6 +25,8 @@ from briefgen.project.datasets import add_shared, shared_datasets
 from briefgen.project.document import Document, parse_yaml, read_yaml
 from briefgen.project.model import Audience, Brief, PhraseOverrides, SourceRegister
 from briefgen.project.paths import MAX_AGE_DAYS, Project
+from briefgen.project.scaffold import placeholder_problems
+from briefgen.project.sourcefiles import missing_files
 from briefgen.project.validation import Model, model_problems, validate
 
 if TYPE_CHECKING:  # the catalogue reads YAML with this module: imported when loading
@@ -134,6 +136,7 @@ def collect_project(
     register_doc, register = load(project.content / "sources.yaml", SourceRegister)
     messages = _messages(project, simplify, problems)
     problems.extend(shared_datasets(project.content, register)[1])
+    problems.extend(missing_files(project, register_doc, register))
 
     briefs: dict[str, Brief] = {}
     brief_docs: dict[str, Document | None] = {}
@@ -214,6 +217,7 @@ def _audiences(
         if document is None or audience is None:
             continue
         problems.extend(rules.audience_problems(document, audience, tags))
+        problems.extend(placeholder_problems(document, folder.name))
         problems.extend(block_problems(project, folder))
         audiences[folder.name] = audience
     return audiences

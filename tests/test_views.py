@@ -29,9 +29,21 @@ def charts(tmp_path) -> PlaceholderCharts:
     return PlaceholderCharts(tmp_path)
 
 
-def view(loaded: LoadedProject, lang: str, charts, **options) -> BriefView:
-    parts = (loaded.briefs["mini"], "mini", loaded.audiences["general"])
+def audience(loaded: LoadedProject, show: str = "both"):
+    """The general audience, showing a dataset as `show` says (both: table and chart)."""
+    return loaded.audiences["general"].model_copy(update={"show": show})
+
+
+def view(loaded: LoadedProject, lang: str, charts, show: str = "both", **options) -> BriefView:
+    parts = (loaded.briefs["mini"], "mini", audience(loaded, show))
     return BriefView(*parts, loaded.register, loaded.messages, lang, charts, **options)
+
+
+def test_a_dataset_is_shown_once_by_default_as_its_chart(loaded, charts):
+    kinds = [block.kind for block in view(loaded, "en", charts, show="chart").sections[0].blocks]
+    assert kinds == ["paragraph", "bullets", "paragraph", "chart"]
+    kinds = [block.kind for block in view(loaded, "en", charts, show="table").sections[0].blocks]
+    assert kinds == ["paragraph", "bullets", "paragraph", "table"]
 
 
 def simplified_texts(loaded: LoadedProject) -> list[str]:
@@ -125,7 +137,7 @@ def test_a_call_of_a_note_the_other_column_dropped_is_an_error(tmp_path):
 
 
 def test_the_bilingual_view_pairs_every_block(loaded, charts):
-    parts = (loaded.briefs["mini"], "mini", loaded.audiences["general"])
+    parts = (loaded.briefs["mini"], "mini", audience(loaded))
     both = BilingualView(*parts, loaded.register, loaded.messages, charts)
     assert len(both.sections) == 1
     rows = both.rows(both.sections[0])

@@ -32,6 +32,7 @@ from briefgen.project.model import (
     ChartRef,
     Dataset,
     Paragraph,
+    Section,
     SourceRegister,
     TableRef,
     Text,
@@ -141,7 +142,9 @@ class BriefView:
         self.as_of_iso = brief.as_of.isoformat()
         self.edition = text(audience.edition)
         self.classification = text(audience.classification) if audience.classification else None
-        self.summary = [md(text(paragraph)) for paragraph in brief.summary]
+        plain = audience.plain_language
+        summary = brief.plain_summary if plain and brief.plain_summary else brief.summary
+        self.summary = [md(text(paragraph)) for paragraph in summary]
         self.key_figures = [
             {
                 "value": md(text(figure.value)),
@@ -150,6 +153,8 @@ class BriefView:
             }
             for figure in brief.key_figures
         ]
+        #: The author's own assessment (e.g. the board's points), in the reader's language.
+        self.assessment = [md(text(item)) for item in brief.assessment]
         self.tables: list[TableView] = []
         self.figures: list[FigureView] = []
         self.sections: list[SectionView] = []
@@ -164,14 +169,18 @@ class BriefView:
                         self.figures.append(chart)
                         self.highlights.append(chart)
             chosen = []
+        skipped = _shown_once(chosen, audience.show)
         for section in chosen:
             view = SectionView(section.id, text(section.title), list(section.tags))
             for block in section.blocks:
+                if any(block is other for other in skipped):
+                    continue
                 if isinstance(block, Paragraph):
                     wording = block.plain if audience.plain_language and block.plain else None
                     view.blocks.append(ParagraphView(md(text(wording or block.paragraph))))
                 elif isinstance(block, Bullets):
-                    view.blocks.append(BulletsView([md(text(item)) for item in block.bullets]))
+                    items = block.plain if plain and block.plain else block.bullets
+                    view.blocks.append(BulletsView([md(text(item)) for item in items]))
                 elif isinstance(block, TableRef):
                     table = self._table(block.table, brief.data[block.table], md)
                     self.tables.append(table)
@@ -255,6 +264,20 @@ class BriefView:
             else:
                 parts.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
         return Markup(" ".join(parts))
+
+
+def _shown_once(sections: list[Section], show: str) -> list[TableRef | ChartRef]:
+    """The blocks to leave out so that a dataset drawn as a chart and also given as a
+    table is shown once in the edition: as its chart or as its table (`show`)."""
+    if show == "both":
+        return []
+    blocks = [block for section in sections for block in section.blocks]
+    charts = {block.chart for block in blocks if isinstance(block, ChartRef)}
+    tables = {block.table for block in blocks if isinstance(block, TableRef)}
+    both = charts & tables
+    if show == "chart":
+        return [b for b in blocks if isinstance(b, TableRef) and b.table in both]
+    return [b for b in blocks if isinstance(b, ChartRef) and b.chart in both]
 
 
 @dataclass

@@ -245,6 +245,14 @@ class Paragraph(Strict):
 
 class Bullets(Strict):
     bullets: list[Text] = Field(min_length=1)
+    #: The same items in plain language, one per item, for `plain_language` audiences.
+    plain: list[Text] | None = None
+
+    @model_validator(mode="after")
+    def _plain_matches(self) -> Bullets:
+        if self.plain is not None and len(self.plain) != len(self.bullets):
+            raise ValueError("plain: gives one plain item per bullet, in the same order")
+        return self
 
 
 class TableRef(Strict):
@@ -284,9 +292,13 @@ class Brief(Strict):
     #: The date the brief's facts are current to.
     as_of: dt.date
     summary: list[Text] = Field(min_length=1)
+    #: The summary in plain language, for `plain_language` audiences.
+    plain_summary: list[Text] | None = None
     key_figures: list[KeyFigure] = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
     data: dict[Slug, Dataset] = {}
+    #: The author's own assessment (e.g. the board's points): no citations, no figures.
+    assessment: list[Text] = []
 
     def texts(self) -> list[Text]:
         """Every Markdown text of the brief, in document order (for citation checks)."""
@@ -362,6 +374,9 @@ class Audience(Strict):
     contents: bool | None = None
     #: With detail summary: how many charts (the first ones of the chosen sections).
     charts: int = Field(1, ge=0, le=10)
+    #: How a dataset that has both a table and a chart is shown, once: as the chart,
+    #: as the table, or (`both`) as every block the brief gives.
+    show: Literal["chart", "table", "both"] = "chart"
     sections: SectionChoice = SectionChoice()
     #: Use a paragraph's plain-language wording where the content gives one.
     plain_language: bool = False

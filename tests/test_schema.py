@@ -25,6 +25,7 @@ def shipped() -> dict[str, list[Path]]:
     for path in sorted(content.glob("*.yaml")):
         files[special.get(path.name, "brief")].append(path)
     files["audience"] = sorted((ROOT / "templates" / "audiences").glob("*/audience.yaml"))
+    files["dataset"] = sorted((content / "data").glob("*.yaml"))
     return files
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from briefgen.project.model import Audience, Brief, PhraseOverrides, SourceRegister
+from briefgen.project.model import Audience, Brief, Dataset, PhraseOverrides, SourceRegister
 
 #: schemas/<name>.schema.json: the model it is made from, and the files it describes.
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
@@ -25,6 +25,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "sources": (SourceRegister, "content/sources.yaml"),
     "zh-Hans": (PhraseOverrides, "content/zh-Hans.yaml"),
     "audience": (Audience, "templates/audiences/<name>/audience.yaml"),
+    "dataset": (Dataset, "content/data/<name>.yaml"),
 }
 
 #: Descriptions of the audience keys whose model field has no `#:` comment.

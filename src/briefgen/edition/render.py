@@ -22,7 +22,7 @@ from briefgen.edition.cite import (
     SharedNoteCiter,
 )
 from briefgen.edition.environment import template_environment, template_problem
-from briefgen.edition.i18n import LANGUAGES, Messages, format_value, long_date
+from briefgen.edition.i18n import LANGUAGES, Messages, audience_messages, format_value, long_date
 from briefgen.edition.sandbox import render_bounded
 from briefgen.errors import BriefgenError, ContentError, Problem
 from briefgen.project.model import (
@@ -188,6 +188,10 @@ class BriefView:
         self.keywords = [section.title for section in self.sections]
         self.cover_note = text(audience.cover.note) if audience.cover.note else None
         self.theme = audience.theme
+        #: Whether the edition has a contents page (a summary has none unless asked).
+        self.show_contents = (
+            audience.contents if audience.contents is not None else audience.detail == "full"
+        )
         self.logo = logo  #: the audience's logo as a data: URL
         #: With `source_list` (or `citations: source-list`): every source the edition
         #: cites, in full, in order of first use (the numbers of `[n]`).
@@ -360,6 +364,7 @@ class BilingualView:
         self.highlights: list[FigureView] = []  # a summary edition shows none side by side
         self.keywords = self.en.keywords + self.zh.keywords
         self.theme = self.en.theme
+        self.show_contents = self.en.show_contents
         self.logo = logo
         self.cover_note = self.en.cover_note
         self.sources = self.en.sources
@@ -430,7 +435,9 @@ def edition_html(
 
     settings = loaded.audiences[audience]
     logo = logo_data_url(loaded.project, audience, settings)
-    parts = (loaded.briefs[brief], brief, settings, loaded.register, loaded.messages)
+    # the base catalogue with the audience's own messages.yaml merged over it
+    messages = audience_messages(loaded.messages, loaded.project.audience_dir(audience))
+    parts = (loaded.briefs[brief], brief, settings, loaded.register, messages)
     view: BriefView | BilingualView
     if lang == "bilingual":
         view = BilingualView(*parts, charts, logo=logo)

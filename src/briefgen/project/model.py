@@ -454,6 +454,8 @@ class Audience(Strict):
     briefs: list[Slug] | None = None
     #: full: every chosen section; summary: summary, key figures and `charts` charts only.
     detail: Literal["full", "summary"] = "full"
+    #: A contents page: true or false (default: true for detail full, false for summary).
+    contents: bool | None = None
     #: With detail summary: how many charts (the first ones of the chosen sections).
     charts: int = Field(1, ge=0, le=10)
     #: How a dataset that has both a table and a chart is shown, once: as the chart,

@@ -136,7 +136,7 @@ def figure_references(document: Document) -> Iterator[Problem]:
                     yield document.problem(
                         [*path, lang],
                         f"{written} names no dataset '{name}'",
-                        f"use one of: {known}",
+                        f"use one of: {known}, or share one as content/data/{name}.yaml",
                     )
                     continue
                 dataset = datasets.get(name)
@@ -148,8 +148,16 @@ def figure_references(document: Document) -> Iterator[Problem]:
                     yield document.problem(
                         [*path, lang],
                         f"{written}: {error.args[0]}",
-                        "add `keys:` to the dataset, one per category, or fix the reference",
+                        _figure_hint(error.args[0]),
                     )
+
+
+def _figure_hint(problem: str) -> str:
+    """What to add for a `{=dataset.category.series}` that names nothing."""
+    if problem.startswith("no series"):
+        name = problem.split("'")[1]
+        return f"add `key: {name}` to the series it means, or fix the reference"
+    return "add `keys:` to the dataset, one per category, or fix the reference"
 
 
 def _valid_datasets(document: Document) -> dict[str, Dataset]:

@@ -69,7 +69,7 @@ class FigureView:
     title: str
     alt: str
     svg: str  #: the SVG as a data: URL, for the PDF
-    png: str  #: path of the PNG, for the DOCX
+    png: str  #: the PNG as a data: URL, for the DOCX (which reads only the HTML)
     width_mm: int
     source: str  #: the source line under the chart
     kind: str = "chart"
@@ -224,7 +224,7 @@ class BriefView:
             # Inline, not a file URL: WeasyPrint names images by URL, and a path
             # would make the PDF depend on where the project is checked out.
             svg="data:image/svg+xml;base64," + base64.b64encode(files.svg.read_bytes()).decode(),
-            png=str(files.png.resolve()),
+            png="data:image/png;base64," + base64.b64encode(files.png.read_bytes()).decode(),
             width_mm=files.width_mm,
             source=self.t("source", source=source),
         )

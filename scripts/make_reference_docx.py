@@ -183,7 +183,10 @@ def run_properties(style, props: dict) -> None:
         rpr.remove(fonts)  # theme fonts: inherit the explicit fonts of Normal instead
     if "fonts" in props:
         latin, east_asia = props["fonts"]
-        ox.set_fonts(rpr, latin=latin, east_asia=east_asia)
+        # Only Normal names the East Asian font; the other styles inherit it, so a
+        # designer changes the Chinese font of the whole document in one place.
+        own = east_asia if style.get(w("styleId")) == "Normal" or east_asia != SERIF[1] else None
+        ox.set_fonts(rpr, latin=latin, east_asia=own)
     if "size" in props:
         half_points = str(round(props["size"] * 2))
         set_on(rpr, "sz", val=half_points)
@@ -336,7 +339,7 @@ def fonts(table) -> None:
 def add_style(styles, kind: str, style_id: str, name: str, based_on: str | None, custom: bool):
     """A new style of `kind` (python-docx's CT_Styles does the XML)."""
     style = styles.add_style_of_type(name, {"paragraph": 1, "character": 2}[kind], not custom)
-    style.style_id = style_id
+    style.styleId = style_id
     if based_on:
         style.basedOn_val = based_on
     if custom:

@@ -99,3 +99,50 @@ def text_of(element: etree._Element, numbers: dict[str, int] | None = None) -> s
         elif node.tag in (w("tab"), w("br")) and node.getparent().tag == w("r"):
             parts.append(" ")
     return "".join(parts)
+
+
+def pandoc_ast(path: Path) -> dict:
+    """The DOCX as pandoc reads it (its JSON AST): a second, independent reader."""
+    import json
+
+    import pypandoc
+
+    return json.loads(pypandoc.convert_file(str(path), "json", format="docx"))
+
+
+def pandoc_text(node) -> str:
+    """The text of pandoc inlines or blocks, notes left out."""
+    parts: list[str] = []
+
+    def walk(item) -> None:
+        if isinstance(item, dict):
+            kind = item.get("t")
+            if kind == "Str":
+                parts.append(item["c"])
+            elif kind in ("Space", "SoftBreak", "LineBreak"):
+                parts.append(" ")
+            elif kind != "Note":
+                walk(item.get("c"))
+        elif isinstance(item, list):
+            for child in item:
+                walk(child)
+
+    walk(node)
+    return "".join(parts)
+
+
+def pandoc_find(node, kind: str, inside: tuple[str, ...] = ()) -> list[tuple[dict, tuple]]:
+    """Every element of type `kind` with the types of the elements around it."""
+    found: list[tuple[dict, tuple]] = []
+
+    def walk(item, around: tuple) -> None:
+        if isinstance(item, dict):
+            if item.get("t") == kind:
+                found.append((item, around))
+            walk(item.get("c"), (*around, item.get("t")) if item.get("t") else around)
+        elif isinstance(item, list):
+            for child in item:
+                walk(child, around)
+
+    walk(node, inside)
+    return found

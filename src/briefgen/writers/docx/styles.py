@@ -127,7 +127,7 @@ class StyleSheet:
 
     def add(self, kind: str, style_id: str, name: str, based_on: str | None) -> etree._Element:
         style = self.styles.add_style_of_type(name, {"paragraph": 1, "character": 2}[kind], False)
-        style.style_id = style_id
+        style.styleId = style_id
         if based_on:
             style.basedOn_val = based_on
         return style

@@ -258,6 +258,8 @@ class DocxWriter(TablesMixin, PageMixin):
                     ox.space_before(paragraph, SPACE_AFTER_TABLE)
                 self.pending.after_table = False
             for html_id in self.pending.bookmarks:
+                if html_id in self.placed:
+                    continue  # the bilingual columns repeat a figure's id: one bookmark
                 ox.add_bookmark(next(self._ids), self.bookmark_name(html_id), paragraph)
                 self.placed.add(html_id)
             self.pending.bookmarks.clear()

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
+from conftest import ROOT, raw_yaml
 from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -146,3 +152,54 @@ def pandoc_find(node, kind: str, inside: tuple[str, ...] = ()) -> list[tuple[dic
 
     walk(node, inside)
     return found
+
+
+# -- shared by the DOCX tests (test_docx.py, test_docx_writer.py) ------------------
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+REFERENCE = ROOT / "templates" / "docx" / "reference.docx"
+MESSAGES = raw_yaml(ROOT / "templates" / "base" / "messages.yaml")
+
+
+def squash(text: str) -> str:
+    """Text compared across formats: no whitespace (PDF line breaks fall anywhere), no case
+    (the PDF sets the edition line in capitals)."""
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def content(brief: str) -> dict:
+    return raw_yaml(ROOT / "content" / f"{brief}.yaml")
+
+
+def section_titles(brief: str, lang: str) -> list[str]:
+    return [
+        MESSAGES["summary"][lang],
+        MESSAGES["key_figures"][lang],
+        *(section["title"][lang] for section in content(brief)["sections"]),
+    ]
+
+
+def toc_entries(read: ReadDocx, style: str) -> list[tuple[str, str]]:
+    """(text, link target) of each filled-in entry of a contents list."""
+    return [
+        (text_of(p), p.find(w("hyperlink")).get(w("anchor")))
+        for p in read.paragraphs()
+        if read.style_of(p) == style
+    ]
+
+
+def libreoffice(files: list[Path], out: Path) -> Path:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.fail("LibreOffice (soffice) is missing: run `sh scripts/setup-system.sh --test`")
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    try:
+        result = subprocess.run(
+            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+             "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out

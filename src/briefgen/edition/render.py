@@ -178,6 +178,9 @@ class BriefView:
                     view.blocks.append(chart)
             self.sections.append(view)
         self.keywords = [section.title for section in self.sections]
+        self.keywords += [text(keyword) for keyword in audience.keywords]
+        self.author = text(audience.author) if audience.author else ""
+        self.organisation = text(audience.organisation) if audience.organisation else ""
         self.cover_note = text(audience.cover.note) if audience.cover.note else None
         self.theme = audience.theme
         self.logo: str | None = None  #: the audience's logo as a data: URL (set by the build)
@@ -313,6 +316,7 @@ class BilingualView:
         self.theme = self.en.theme
         self.logo: str | None = None
         self.cover_note = self.en.cover_note
+        self.author, self.organisation = self.en.author, self.en.organisation
         self.sources = self.en.sources
         self.summary = [Pair(*pair) for pair in zip(self.en.summary, self.zh.summary, strict=True)]
         self.key_figures = [

@@ -391,5 +391,10 @@ class Audience(Strict):
     #: List every source the brief cites at its end, with full details.
     source_list: bool = False
     classification: Text | None = None
+    #: Who issues the edition: the DOCX's author and company, the HTML's meta author.
+    author: Text | None = None
+    organisation: Text | None = None
+    #: Keywords of the edition (document properties), after the section titles.
+    keywords: list[Text] = []
     cover: Cover = Cover()
     theme: Theme = Theme()

@@ -383,7 +383,7 @@ HTML_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "caption", "figcaption", "th",
 @pytest.fixture(scope="module")
 def loaded_project():
     from briefgen.edition.render import Project
-    from briefgen.engine.build import load_project
+    from briefgen.project.load import load_project
 
     return load_project(Project(ROOT))
 

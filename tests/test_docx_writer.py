@@ -33,7 +33,7 @@ def loaded_project():
     from conftest import ROOT
 
     from briefgen.edition.render import Project
-    from briefgen.engine.build import load_project
+    from briefgen.project.load import load_project
 
     return load_project(Project(ROOT))
 
@@ -372,3 +372,43 @@ def test_chinese_text_follows_the_east_asian_font_of_its_style(tmp_path, loaded_
     assert len(found) > 50
     for font, chain, text in found:
         assert font == (heading if chain[-1] == "Heading_20_1" else normal), (chain, text)
+
+
+def test_the_writer_dispatches_exactly_the_vocabulary_check_reads():
+    """`check` and the writer share vocabulary.py: every element and class the writer
+    dispatches is in it, and every element in it has a writer (its own handler, or
+    its parent's)."""
+    from briefgen.writers.docx.inline import InlineReader
+    from briefgen.writers.docx.vocabulary import VOCABULARY, refusal
+    from briefgen.writers.docx.writer import BLOCKS
+
+    written_by_parent = set(
+        [
+            "html",
+            "head",
+            "title",
+            "meta",
+            "style",
+            "body",
+            "li",
+            "div",
+            "dt",
+            "dd",
+            "caption",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "figcaption",
+            "img",
+        ]
+    )
+    for tag, by_class in BLOCKS.items():
+        for name in by_class:
+            classes = [] if name in (None, "any", "*") else [name]
+            assert refusal(tag, classes) is None, (tag, name)
+    for tag, name in InlineReader.HANDLERS:
+        assert refusal(tag, [name] if name else []) is None, (tag, name)
+    inline_tags = {tag for tag, _ in InlineReader.HANDLERS}
+    assert set(VOCABULARY) == set(BLOCKS) | inline_tags | written_by_parent

@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
+from conftest import assert_fails_with, briefgen, edit, line_of
 
-from conftest import briefgen
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
-
-
-def assert_fails_with(project: Path, expected: str) -> str:
-    result = briefgen("build", "--jobs", "1", cwd=project)
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    assert expected in result.stderr, result.stderr
-    return result.stderr
+pytestmark = pytest.mark.slow  # every test builds, through the command line
 
 
 def test_mini_project_builds(project):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 #: The suffix of an artifact being written (`.mini.en.pdf.k2x9.part`).
 PARTIAL_SUFFIX = ".part"
@@ -48,3 +50,26 @@ def remove_partial_files(folder: Path) -> list[Path]:
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
+
+
+#: The earliest date a zip entry can carry: a package does not depend on when it was made.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+ZIP_MODE = 0o100644  #: a regular file, rw-r--r--
+
+
+def write_zip(
+    target: Path | IO[bytes], entries: Iterable[tuple[str, bytes]], *, compress: bool = True
+) -> None:
+    """A zip whose bytes depend only on `entries`: sorted by name, fixed dates, mode 0644.
+
+    `compress=False` stores the entries, so that no zlib version can change the bytes
+    (release archives); DOCX packages are deflated, as Word writes them.
+    """
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(target, "w", method) as archive:
+        for name, data in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = method
+            info.create_system = 3  # Unix, so that the mode below is read
+            info.external_attr = ZIP_MODE << 16
+            archive.writestr(info, data)

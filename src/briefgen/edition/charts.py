@@ -34,7 +34,7 @@ PNG_DPI = 300
 
 
 @dataclass(frozen=True)
-class Theme:
+class ChartStyle:
     """The house style of a chart; an audience can set its own colours and fonts."""
 
     palette: tuple[str, ...] = ("#0b5d7a", "#7fb3c8", "#d08c2b", "#5b6770")
@@ -78,9 +78,9 @@ def chart_content(dataset: Dataset, lang: str) -> dict:
 class ChartRenderer:
     """Draws charts into a cache folder and returns their files."""
 
-    def __init__(self, cache_dir: Path, theme: Theme | None = None):
+    def __init__(self, cache_dir: Path, theme: ChartStyle | None = None):
         self.cache_dir = cache_dir
-        self.theme = theme or Theme()
+        self.theme = theme or ChartStyle()
 
     def render(self, dataset: Dataset, lang: str) -> ChartFiles:
         content = chart_content(dataset, lang)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from babel.numbers import format_decimal, format_percent
 
 from briefgen.edition.simplified import to_simplified
 from briefgen.errors import ContentError
-from briefgen.project.load import read_yaml
+from briefgen.project.document import read_yaml
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,11 @@ AUTHORED = ("en", "zh-Hant")
 class Messages:
     """The message catalogue: `t(key, lang, **values)`."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, simplify: Callable[[str], str] = to_simplified):
         document = read_yaml(path)
         self.path = path
+        #: the project's zh-Hans converter (with its phrase list), given by the loader
+        self.simplify = simplify
         self._catalogue: dict[str, dict[str, str]] = {}
         problems = []
         for key, texts in document.data.items():
@@ -62,7 +65,7 @@ class Messages:
 
     def t(self, key: str, lang: str, **values: object) -> str:
         if lang == "zh-Hans" and "zh-Hans" not in self._catalogue.get(key, {}):
-            template = to_simplified(self.t(key, "zh-Hant"))
+            template = self.simplify(self.t(key, "zh-Hant"))
         else:
             try:
                 template = self._catalogue[key][lang]

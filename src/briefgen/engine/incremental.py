@@ -84,6 +84,17 @@ def _files_under(folder: Path) -> list[Path]:
     ]
 
 
+def package_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """The installed version of each package, "absent" where it is not installed."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
 @functools.cache
 def environment_fingerprint() -> str:
     """The tool's code, its rendering libraries, the fonts, SOURCE_DATE_EPOCH."""
@@ -94,11 +105,7 @@ def environment_fingerprint() -> str:
     _hash_files(
         digest, package, sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
     )
-    for name in RENDERING_PACKAGES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "absent"
+    for name, version in package_versions(RENDERING_PACKAGES).items():
         digest.update(f"{name}=={version}\n".encode())
     if shutil.which("fc-list"):
         fonts = subprocess.run(

@@ -1,11 +1,11 @@
-"""Audiences: what an audience folder may say, checked against the project.
+"""Audiences: an audience folder's templates checked against the base, and its logo.
 
 An audience is a folder, `templates/audiences/<name>/`, with `audience.yaml`
 and optionally `brief.html.j2` (blocks that override the base template),
-`audience.css`, `reference.docx` and a logo. The model checks each file on its
-own; here they are checked against the rest of the project: tags that no
-section carries, a logo that is not there, a block the base template does not
-have (Jinja would silently ignore it, and the designer's change with it).
+`audience.css`, `reference.docx` and a logo. The model checks `audience.yaml`
+on its own and `rules.audience_problems` against the briefs; here a block the
+base template does not have is found (Jinja would silently ignore it, and the
+designer's change with it).
 """
 
 from __future__ import annotations
@@ -15,59 +15,17 @@ import mimetypes
 from pathlib import Path
 
 from briefgen.errors import Problem
-from briefgen.project.load import read_yaml
-from briefgen.project.model import Audience, Brief
+from briefgen.project.model import Audience
 from briefgen.project.paths import Project
 
 OVERRIDABLE_TEMPLATES = ("brief.html.j2", "bilingual.html.j2")
-
-
-def audience_problems(
-    project: Project, name: str, audience: Audience, briefs: dict[str, Brief]
-) -> list[Problem]:
-    folder = project.audience_dir(name)
-    path = folder / "audience.yaml"
-    document = read_yaml(path)
-    problems: list[Problem] = []
-    known_tags = sorted(
-        {tag for brief in briefs.values() for s in brief.sections for tag in s.tags}
-    )
-    for key in ("include_tags", "exclude_tags"):
-        for index, tag in enumerate(getattr(audience.sections, key) or []):
-            if tag not in known_tags:
-                problems.append(
-                    document.problem(
-                        ["sections", key, index],
-                        f"no section is tagged '{tag}'",
-                        f"use one of: {', '.join(known_tags)}",
-                    )
-                )
-    for index, brief in enumerate(audience.briefs or []):
-        if brief not in briefs:
-            problems.append(
-                document.problem(
-                    ["briefs", index],
-                    f"no brief '{brief}' in content/",
-                    f"use one of: {', '.join(sorted(briefs))}",
-                )
-            )
-    if audience.theme.logo and not (folder / audience.theme.logo).is_file():
-        problems.append(
-            document.problem(
-                ["theme", "logo"],
-                f"logo file '{audience.theme.logo}' is not in {folder.name}/",
-                "put the image in the audience's folder or remove `logo:`",
-            )
-        )
-    problems.extend(block_problems(project, folder))
-    return problems
 
 
 def block_problems(project: Project, folder: Path) -> list[Problem]:
     """Blocks an audience template defines that its base template does not have."""
     from jinja2 import TemplateSyntaxError, nodes
 
-    from briefgen.edition.render import template_environment
+    from briefgen.edition.environment import template_environment, template_problem
 
     env = template_environment(project, folder.name)
     base_blocks: set[str] = set()
@@ -87,15 +45,7 @@ def block_problems(project: Project, folder: Path) -> list[Problem]:
         try:
             tree = env.parse(path.read_text("utf-8"), name, str(path))
         except TemplateSyntaxError as error:
-            problems.append(
-                Problem(
-                    path,
-                    error.lineno,
-                    1,
-                    f"template syntax error: {error.message}",
-                    "fix the Jinja tag on that line",
-                )
-            )
+            problems.append(template_problem(error, path))
             continue
         for block in tree.find_all(nodes.Block):
             if block.name not in base_blocks:

@@ -24,6 +24,7 @@ from lxml import etree
 
 from briefgen.writers.docx import oxml as ox
 from briefgen.writers.docx.styles import StyleSheet, language_of
+from briefgen.writers.docx.vocabulary import refusal
 
 WHITESPACE = " \t\n\r\f"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -205,12 +206,12 @@ class InlineReader:
         if own:
             fmt = replace(fmt, lang=own)
         names = classes(element)
-        key = (element.tag, names[0] if len(names) == 1 else None if not names else "*")
-        if key == ("span", None) and not element.get("lang"):
-            key = ("span", "*")  # a bare span says nothing: refused
-        handler = self.HANDLERS.get(key)
+        why = refusal(element.tag, names)  # the table `check` reads too
+        if why:
+            raise self.refuse(element, why)
+        handler = self.HANDLERS.get((element.tag, names[0] if names else None))
         if handler is None:
-            raise self.refuse(element)
+            raise self.refuse(element, "cannot stand here: it is not inline")
         return handler(self, element, fmt, context)
 
     def _styled(self, **switch: bool):
@@ -242,7 +243,7 @@ class InlineReader:
         return [NoteRef(int(number), fmt)]
 
     def _plain(self, element, fmt, context) -> list[Token]:
-        return self.tokens(element, fmt, context)  # text in another language
+        return self.tokens(element, fmt, context)  # text in another language, or none
 
     def _label(self, element, fmt, context) -> list[Token]:
         label_fmt = replace(fmt, label=True)

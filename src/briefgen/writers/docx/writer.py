@@ -4,8 +4,9 @@ The PDF and the DOCX of an edition come from the same HTML, so they say the
 same thing with the same footnotes. The writer reads nothing but that HTML
 (and the reference document for styles): the language is `<html lang>`, the
 properties and the page footer's words are in `<head>`, pictures are `data:`
-URLs. It understands a small, fixed vocabulary (`BLOCKS` here, `HANDLERS` in
-`inline.py`) and refuses anything else with an error naming the template and
+URLs. It understands a small, fixed vocabulary (`vocabulary.py`, which `briefgen check`
+reads too; dispatched by `BLOCKS` here and `HANDLERS` in `inline.py`) and
+refuses anything else with an error naming the template and
 the element: content is never silently dropped.
 
 Vocabulary
@@ -20,7 +21,7 @@ nav.toc       h2/h3 -> TOC Heading; its ol -> a TOC field, ol.figures -> a table
               (linked to their headings and figures, without page numbers: only
               a layout knows them); a page break after it
 section, main containers; an `id` becomes a bookmark on the next paragraph
-h1–h4         Title, Heading 1–3;  p (by class: `PARAGRAPH_CLASSES`)
+h1–h4         Title, Heading 1–3;  p (by class: `PARAGRAPH_STYLES`)
 ul/ol > li    List Bullet / List Number (2 and 3 nested; each ol counts from 1)
 dl            key figures: a two-column table (tables.py)
 table.data    caption (a SEQ field) + a table with a repeating header row
@@ -57,21 +58,11 @@ from briefgen.writers.docx.inline import (
 from briefgen.writers.docx.page import PageMixin
 from briefgen.writers.docx.styles import StyleSheet, declare_fonts, language_of
 from briefgen.writers.docx.tables import Story, TablesMixin
+from briefgen.writers.docx.vocabulary import PARAGRAPH_STYLES, refusal
 
 __all__ = ["collapse_whitespace", "write_docx"]
 
 HEADINGS = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
-PARAGRAPH_CLASSES = {
-    None: "Normal",
-    "subtitle": "Subtitle",
-    "title-zh": "Title",
-    "edition": "Edition",
-    "as-of": "As Of",
-    "cover-note": "Subtitle",
-    "classification": "Classification",
-    "table-note": "Table Note",
-    "figure-source": "Figure Source",
-}
 #: Running text after a table keeps 3 mm away from it (in twips).
 SPACE_AFTER_TABLE = round(3 * 1440 / 25.4)
 BODY_AFTER_TABLE = {"Normal", "List Bullet", "List Number"}
@@ -235,12 +226,15 @@ class DocxWriter(TablesMixin, PageMixin):
     def block(self, element: etree._Element, story: Story) -> None:
         if element.get("id"):
             self.pending.bookmarks.append(element.get("id"))
-        by_class = BLOCKS.get(element.tag, {})
         names = classes(element)
+        why = refusal(element.tag, names)  # the table `check` reads too
+        if why:
+            raise self.refuse(element, why)
+        by_class = BLOCKS.get(element.tag, {})
         handler = next((by_class[name] for name in names if name in by_class), None)
         handler = handler or by_class.get(None if not names else "*") or by_class.get("any")
         if handler is None:
-            raise self.refuse(element)
+            raise self.refuse(element, "cannot stand here: it is not a block")
         handler(self, element, story)
 
     # -- paragraphs --
@@ -292,10 +286,10 @@ class DocxWriter(TablesMixin, PageMixin):
 
     def styled_paragraph(self, element: etree._Element, story: Story) -> None:
         names = classes(element)
-        known = [name for name in names if name in PARAGRAPH_CLASSES]
+        known = [name for name in names if name in PARAGRAPH_STYLES]
         if len(names) > len(known) or len(known) > 1:
             raise self.refuse(element, "has a class the DOCX writer does not know")
-        self.paragraph(element, story, PARAGRAPH_CLASSES[known[0] if known else None])
+        self.paragraph(element, story, PARAGRAPH_STYLES[known[0] if known else None])
 
     def heading(self, element: etree._Element, story: Story) -> None:
         self.paragraph(element, story, HEADINGS[element.tag])
@@ -411,8 +405,10 @@ class DocxWriter(TablesMixin, PageMixin):
         self.bullet_list(element, story)
 
 
-#: The block vocabulary: tag -> class -> handler. None: no class; "*": any classes
-#: not listed; "any": with or without classes.
+#: The blocks of the vocabulary (vocabulary.py, which `check` reads too): tag ->
+#: class -> handler. None: no class; "*": any classes not listed; "any": with or
+#: without classes. Elements the vocabulary has and this table lacks (li, tr,
+#: figcaption…) are written by their parent's handler.
 BLOCKS: dict[str, dict[str | None, Callable]] = {
     "section": {"cover": DocxWriter.cover, "any": DocxWriter.container},
     "main": {"any": DocxWriter.container},
@@ -420,7 +416,7 @@ BLOCKS: dict[str, dict[str | None, Callable]] = {
     **{tag: {None: DocxWriter.heading, "*": DocxWriter.heading} for tag in HEADINGS},
     "p": {"edition": DocxWriter.edition_paragraph, "any": DocxWriter.styled_paragraph},
     "ul": {None: DocxWriter.list_block},
-    "ol": {None: DocxWriter.list_block},
+    "ol": {None: DocxWriter.list_block, "figures": DocxWriter.list_block},
     "dl": {None: DocxWriter.definitions},
     "table": {"data": DocxWriter.table, "parallel": DocxWriter.parallel},
     "figure": {"chart": DocxWriter.figure},

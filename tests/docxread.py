@@ -11,14 +11,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, raw_yaml
+from docx.oxml.ns import nsmap
 from lxml import etree
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {
-    "w": W,
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-}
+W = nsmap["w"]  #: python-docx's, the one the writer uses too
+NS = {prefix: nsmap[prefix] for prefix in ("w", "wp", "r", "a")}
 
 
 def w(name: str) -> str:

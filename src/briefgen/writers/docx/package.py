@@ -26,14 +26,11 @@ from docx.document import Document as DocumentObject
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml.parser import parse_xml
-from lxml import etree
 
 from briefgen.errors import BriefgenError
 from briefgen.writers.docx import oxml as ox
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 APP_PART = "/docProps/app.xml"
 APP_TYPE = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
 APP_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
@@ -85,10 +82,9 @@ def edit_xml_part(document: DocumentObject, reltype: str, edit: Callable) -> Non
             part = rel.target_part
             root = getattr(part, "element", None)
             if root is None:
-                root = parse_xml(part.blob)
+                root = ox.parse_part(part.blob)
                 edit(root)
-                part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                            standalone=True)  # fmt: skip
+                part._blob = ox.serialize(root)
             else:
                 edit(root)
             return
@@ -185,12 +181,7 @@ def set_properties(
     core.last_modified_by = core.comments = core.category = ""
     core.revision = 1
     core.created = core.modified = created(props.created, warnings, template)
-    app = etree.Element(f"{{{APP_NS}}}Properties", nsmap={None: APP_NS})
-    etree.SubElement(app, f"{{{APP_NS}}}Application").text = "briefgen"
-    etree.SubElement(app, f"{{{APP_NS}}}DocSecurity").text = "0"
-    if props.organisation:
-        etree.SubElement(app, f"{{{APP_NS}}}Company").text = props.organisation
-    blob = etree.tostring(app, xml_declaration=True, encoding="UTF-8", standalone=True)
+    blob = ox.app_properties("briefgen", props.organisation)
     package = document.part.package
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype == APP_REL:

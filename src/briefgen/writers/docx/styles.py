@@ -188,9 +188,7 @@ class StyleSheet:
             for name in ACCENTED:
                 style = self.find(name)
                 if style is not None:
-                    color = style.get_or_add_rPr().get_or_add_color()
-                    color.attrib.clear()
-                    ox.set_attrs(color, val=accent)
+                    ox.set_color(style.get_or_add_rPr(), accent)
 
     def variant(self, font: str) -> str:
         return SIMPLIFIED.get(font, font) if self.east_asian == "zh-Hans" else font

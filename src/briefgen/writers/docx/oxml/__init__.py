@@ -426,3 +426,35 @@ def right_tab(paragraph: etree._Element, position: int, clear: Sequence[str] = (
     for old in clear:
         tabs.append(new("tab", val="clear", pos=old))
     tabs.append(new("tab", val="right", pos=str(position)))
+
+
+# -- parts without python-docx classes ---------------------------------------------------
+
+APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+
+
+def parse_part(blob: bytes) -> etree._Element:
+    """A part's XML, parsed into this layer's element classes."""
+    return parse_xml(blob)
+
+
+def serialize(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def app_properties(application: str, company: str | None) -> bytes:
+    """docProps/app.xml: the application that wrote the file and the company; no
+    page, word or line counts (only a layout knows them)."""
+    app = etree.Element(f"{{{APP_NS}}}Properties", nsmap={None: APP_NS})
+    etree.SubElement(app, f"{{{APP_NS}}}Application").text = application
+    etree.SubElement(app, f"{{{APP_NS}}}DocSecurity").text = "0"
+    if company:
+        etree.SubElement(app, f"{{{APP_NS}}}Company").text = company
+    return serialize(app)
+
+
+def set_color(properties: CT_RunProperties, hex_rgb: str) -> None:
+    """`w:color` with only `w:val` (no theme colour that would win over it)."""
+    color = properties.get_or_add_color()
+    color.attrib.clear()
+    set_attrs(color, val=hex_rgb)

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -25,10 +24,10 @@ from briefgen.writers.pdf import AssetFetcher
 
 def refused(path: Path, text: str) -> ContentError:
     path.write_text(text, encoding="utf-8")
-    started = time.perf_counter()
+    # The bound is on work, not wall time: the refusal names the limit that stopped
+    # the expansion (each test asserts it). Timings belong in `make bench`.
     with pytest.raises(ContentError) as caught:
         read_yaml(path)
-    assert time.perf_counter() - started < 1.0, "refusing took more than a second"
     return caught.value
 
 

@@ -29,9 +29,21 @@ def charts(tmp_path) -> PlaceholderCharts:
     return PlaceholderCharts(tmp_path)
 
 
-def view(loaded: LoadedProject, lang: str, charts, **options) -> BriefView:
-    parts = (loaded.briefs["mini"], "mini", loaded.audiences["general"])
+def audience(loaded: LoadedProject, show: str = "both"):
+    """The general audience, showing a dataset as `show` says (both: table and chart)."""
+    return loaded.audiences["general"].model_copy(update={"show": show})
+
+
+def view(loaded: LoadedProject, lang: str, charts, show: str = "both", **options) -> BriefView:
+    parts = (loaded.briefs["mini"], "mini", audience(loaded, show))
     return BriefView(*parts, loaded.register, loaded.messages, lang, charts, **options)
+
+
+def test_a_dataset_is_shown_once_by_default_as_its_chart(loaded, charts):
+    kinds = [block.kind for block in view(loaded, "en", charts, show="chart").sections[0].blocks]
+    assert kinds == ["paragraph", "bullets", "paragraph", "chart"]
+    kinds = [block.kind for block in view(loaded, "en", charts, show="table").sections[0].blocks]
+    assert kinds == ["paragraph", "bullets", "paragraph", "table"]
 
 
 def simplified_texts(loaded: LoadedProject) -> list[str]:
@@ -91,10 +103,13 @@ def test_citations_become_footnotes_in_document_order(loaded):
     citer = Citer(loaded.register, loaded.messages, "en")
     markdown = InlineMarkdown(citer, lambda dataset, reference: "?")
     html = markdown("Set up in 2016 [@hkma-fintech] and 2017 [@hkma-fintech; @takungpao-fintech].")
-    assert html.count('<span class="footnote"') == 2
+    # one note per paragraph, at its last citation, naming each source once (#14)
+    assert html.count('<span class="footnote"') == 1
     assert 'data-sources="hkma-fintech takungpao-fintech"' in html
     assert citer.cited == ["hkma-fintech", "takungpao-fintech"]
-    assert "2016<span" in html, "no space before a note call"
+    assert "2016 and 2017<span" in html, "no space before a note call"
+    again = markdown("Again [@takungpao-fintech].")
+    assert citer.count == 2 and "Ta Kung Pao, “Taking the pulse of fintech”." in again
 
 
 def test_raw_html_in_content_is_text(loaded):
@@ -125,7 +140,7 @@ def test_a_call_of_a_note_the_other_column_dropped_is_an_error(tmp_path):
 
 
 def test_the_bilingual_view_pairs_every_block(loaded, charts):
-    parts = (loaded.briefs["mini"], "mini", loaded.audiences["general"])
+    parts = (loaded.briefs["mini"], "mini", audience(loaded))
     both = BilingualView(*parts, loaded.register, loaded.messages, charts)
     assert len(both.sections) == 1
     rows = both.rows(both.sections[0])

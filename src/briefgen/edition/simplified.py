@@ -9,11 +9,17 @@ The phrase list belongs to one project: a `Simplifier` is made by the loader
 from that project's file and travels with what it loads (the texts derive their
 Simplified form at load; the message catalogue holds the same simplifier), so two
 projects loaded in one process never see each other's phrases.
+
+The phrases are applied in one pass, longest first, so that a longer phrase
+protects the words inside it: mapping a proper name to itself keeps a rule for
+a shorter phrase (数码货币 -> 数字货币) from rewriting the name
+(多种央行数码货币跨境网络, the official name of mBridge).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 
 import opencc
@@ -34,15 +40,19 @@ class Simplifier:
     """Hong Kong Traditional -> Simplified, then one project's phrase overrides."""
 
     def __init__(self, phrases: Mapping[str, str] | None = None):
-        #: converted phrase -> mainland phrase, longest first so that it wins
-        self.phrases = tuple(sorted((phrases or {}).items(), key=lambda item: -len(item[0])))
+        #: converted phrase -> mainland phrase
+        self.phrases = dict(phrases or {})
+        longest_first = sorted(self.phrases, key=len, reverse=True)
+        self._pattern = (
+            re.compile("|".join(map(re.escape, longest_first))) if longest_first else None
+        )
         self._cache: dict[str, str] = {}
 
     def __call__(self, traditional: str) -> str:
         cached = self._cache.get(traditional)
         if cached is None:
             cached = to_simplified(traditional)
-            for phrase, replacement in self.phrases:
-                cached = cached.replace(phrase, replacement)
+            if self._pattern is not None:
+                cached = self._pattern.sub(lambda match: self.phrases[match.group(0)], cached)
             self._cache[traditional] = cached
         return cached

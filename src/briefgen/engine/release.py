@@ -275,6 +275,8 @@ def verify_release(folder: Path, read_back: bool = True) -> list[str]:
     """Every problem with the release in `folder`, one line each naming the file.
     Without `read_back`, artifacts are checked by checksum only (`release gather`:
     each shard read its own artifacts back, in parallel, before it wrote their sums)."""
+    # One pass over the folder, each check appending its findings: long, but read top
+    # to bottom it is the list of what a sound release is.
     problems: list[str] = []
     if not folder.is_dir():
         return [f"{folder}: no such folder"]

@@ -305,19 +305,21 @@ def bench_fonts(repeat: int = 2) -> dict:
 
 
 def synthetic_project(folder: Path, briefs: int) -> Path:
-    """The project with `briefs` briefs: the shipped ones over and over, renamed."""
+    """The project with `briefs` briefs: the shipped ones over and over, renamed (the
+    register, phrase list and shared datasets as they are)."""
+    from briefgen.project.load import PROJECT_FILES
+
     project = folder / "project"
     shutil.copytree(ROOT / "templates", project / "templates")
-    (project / "content").mkdir(parents=True)
-    shipped = []
-    for path in sorted((ROOT / "content").glob("*.yaml")):
-        if path.name in ("sources.yaml", "zh-Hans.yaml"):
-            shutil.copy(path, project / "content")
-        else:
-            shipped.append(path)
+    shutil.copytree(ROOT / "content", project / "content")
+    shipped = sorted(
+        path for path in (project / "content").glob("*.yaml") if path.name not in PROJECT_FILES
+    )
     for number in range(briefs):
         source = shipped[number % len(shipped)]
-        shutil.copy(source, project / "content" / f"b{number + 1:02d}-{source.stem}.yaml")
+        shutil.copy(source, source.with_name(f"b{number + 1:02d}-{source.name}"))
+    for path in shipped:
+        path.unlink()
     return project
 
 

@@ -65,7 +65,8 @@ def expected_citations(brief: str, lang: str) -> int:
             if lang in node and isinstance(node[lang], str):
                 count += len(CITATION.findall(node[lang]))
             for key, value in node.items():
-                if key != "plain":  # plain wording replaces a paragraph only for some audiences
+                # plain wording replaces a text only for some audiences
+                if key not in ("plain", "plain_summary"):
                     walk(value)
         elif isinstance(node, list):
             for value in node:
@@ -73,12 +74,10 @@ def expected_citations(brief: str, lang: str) -> int:
 
     walk(data)
     count += len(data["key_figures"])
-    shown_tables = {
-        block["table"]
-        for section in data["sections"]
-        for block in section["blocks"]
-        if "table" in block
-    }
+    blocks = [block for section in data["sections"] for block in section["blocks"]]
+    # the general edition shows a dataset once: as its chart when it has a chart block
+    charted = {block["chart"] for block in blocks if "chart" in block}
+    shown_tables = {block["table"] for block in blocks if "table" in block} - charted
     return count + sum(1 for name in data.get("data", {}) if name in shown_tables)
 
 

@@ -7,8 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import BRIEFS, ROOT, briefgen, raw_yaml
-from test_errors import assert_fails_with, edit, line_of
+from conftest import BRIEFS, ROOT, assert_fails_with, briefgen, edit, line_of, raw_yaml
+
+pytestmark = pytest.mark.slow  # builds PDFs and DOCX files
 
 AUDIENCES = ["board", "general", "mainland-partner", "public", "regulator"]
 
@@ -141,6 +142,8 @@ def test_a_new_audience_needs_no_python(project: Path, read_pdf):
     created = briefgen("new-audience", "trade-desk", cwd=project, check=True)
     folder = project / "templates/audiences/trade-desk"
     assert "audience.yaml" in created.stdout
+    # the scaffold's Chinese label is a placeholder: the build refuses it until replaced
+    edit(folder / "audience.yaml", "Trade desk版", "交易枱版")
     (folder / "brief.html.j2").write_text(
         '{% extends "base/brief.html.j2" %}\n'
         '{% block cover_extra %}<p class="cover-note">For the trade desk</p>{% endblock %}\n',

@@ -17,7 +17,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,9 +28,10 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 
 from briefgen.errors import BriefgenError
+from briefgen.files import write_zip
 from briefgen.writers.docx import oxml as ox
+from briefgen.writers.docx.reference import sanitised_reference
 
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 APP_PART = "/docProps/app.xml"
 APP_TYPE = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
 APP_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
@@ -45,23 +46,13 @@ def open_reference(reference: Path) -> DocumentObject:
             f"{reference}: no reference document "
             "(run `.venv/bin/python scripts/make_reference_docx.py` to create it)"
         )
+    package = sanitised_reference(reference)  # reference.py: parts checked, no links out
     try:
-        document = Document(str(reference))
+        document = Document(package)
     except Exception as error:  # python-docx raises several kinds for a bad file
         raise BriefgenError(f"{reference}: not a Word document ({error})") from None
     ox.clear(document.element.body, keep="sectPr")
     return document
-
-
-def write_zip(entries: Iterable[tuple[str, bytes]], target: Path | io.BytesIO) -> None:
-    """A zip whose bytes depend only on `entries`: sorted, fixed times and modes."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in sorted(entries):
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            package.writestr(info, data)
 
 
 def save_reproducibly(document: DocumentObject, target: Path | io.BytesIO) -> None:
@@ -71,7 +62,7 @@ def save_reproducibly(document: DocumentObject, target: Path | io.BytesIO) -> No
     buffer.seek(0)
     with zipfile.ZipFile(buffer) as source:
         entries = [(name, source.read(name)) for name in source.namelist()]
-    write_zip(entries, target)
+    write_zip(target, entries)
 
 
 def edit_xml_part(document: DocumentObject, reltype: str, edit: Callable) -> None:

@@ -24,6 +24,7 @@ from briefgen.edition.cite import (
 )
 from briefgen.edition.environment import template_environment, template_problem
 from briefgen.edition.i18n import LANGUAGES, Messages, format_value, long_date
+from briefgen.edition.sandbox import render_bounded
 from briefgen.errors import BriefgenError, ContentError, Problem
 from briefgen.project.model import (
     Audience,
@@ -393,7 +394,9 @@ def render_html(
     env = env or template_environment(project, audience_name)
     name = "bilingual.html.j2" if view.bilingual else "brief.html.j2"
     template = env.get_template(name)
-    return template.render(doc=view, t=view.t, css_content=view.css_content, css_string=css_string)
+    return render_bounded(
+        template, doc=view, t=view.t, css_content=view.css_content, css_string=css_string
+    )
 
 
 def css_string(text: str) -> Markup:

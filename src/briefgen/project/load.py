@@ -181,7 +181,7 @@ def _audiences(
     problems: list[Problem],
 ) -> dict[str, Audience]:
     """Every audience folder's settings, checked against the briefs and the base templates."""
-    from briefgen.project.audiences import block_problems
+    from briefgen.project.audiences import block_problems, reference_problems
 
     tags = {
         name: rules.section_tags(document) if document is not None else set()
@@ -207,6 +207,8 @@ def _audiences(
             continue
         problems.extend(rules.audience_problems(document, audience, tags))
         problems.extend(block_problems(project, folder))
+        if "docx" in audience.formats:
+            problems.extend(reference_problems(project, folder.name))
         audiences[folder.name] = audience
     return audiences
 

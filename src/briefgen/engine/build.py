@@ -123,15 +123,8 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
         try:
             with atomic_output(job.target(out)) as temporary:
                 if job.format == "docx":
-                    warnings = write_docx(
-                        html,
-                        temporary,
-                        job.lang,
-                        docx_reference(loaded.project, job.audience),
-                        template,
-                        messages=loaded.messages,
-                        assets=assets,
-                    )
+                    reference = docx_reference(loaded.project, job.audience)
+                    warnings = write_docx(html, temporary, reference, template)
                 else:
                     warnings = write_pdf(html, loaded.project.templates, assets, temporary)
             seconds = time.perf_counter() - started + shared / len(jobs)

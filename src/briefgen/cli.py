@@ -258,9 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         for line in error.lines():
             print(line, file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted; no partial file was left behind", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as error:  # Ctrl-C, or SIGTERM (build.Terminated): 128 + signal
+        signum = getattr(error, "signum", 2)
+        what = "terminated" if signum != 2 else "interrupted"
+        print(f"{what}; no partial file was left behind", file=sys.stderr)
+        return 128 + signum
     except Exception as error:  # a bug, not an author's mistake: say so, in one line
         if args.debug:
             raise

@@ -97,9 +97,12 @@ class ChartRenderer:
             ).encode()
         ).hexdigest()[:20]
         files = ChartFiles(self.cache_dir / f"{key}.svg", self.cache_dir / f"{key}.png", WIDTH_MM)
-        if not (files.svg.exists() and files.png.exists()):
+        digests = self.cache_dir / f"{key}.sha256"
+        if not _verified(files, digests):  # missing, truncated or altered: drawn again
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             self._draw(content, files)
+            with atomic_output(digests) as temporary:
+                temporary.write_text(json.dumps(_digests(files)), encoding="utf-8")
         return files
 
     def _rc(self, lang: str) -> dict:
@@ -238,6 +241,23 @@ class ChartRenderer:
             axes.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=3))
         if len(content["series"]) > 1:
             axes.legend(frameon=False, fontsize=7.5)
+
+
+def _digests(files: ChartFiles) -> dict[str, str]:
+    return {
+        path.suffix: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in (files.svg, files.png)
+    }
+
+
+def _verified(files: ChartFiles, digests: Path) -> bool:
+    """Whether the cached chart files are the ones drawn (their content hashes match)."""
+    try:
+        return all(p.is_file() for p in (files.svg, files.png, digests)) and json.loads(
+            digests.read_text(encoding="utf-8")
+        ) == _digests(files)
+    except (OSError, ValueError):
+        return False
 
 
 def _save(figure, target: Path, **options) -> None:

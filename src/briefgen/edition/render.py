@@ -24,9 +24,11 @@ from briefgen.edition.cite import (
 )
 from briefgen.edition.environment import template_environment, template_problem
 from briefgen.edition.i18n import LANGUAGES, Messages, audience_messages, format_value, long_date
+from briefgen.edition.sandbox import render_bounded
 from briefgen.errors import BriefgenError, ContentError, Problem
 from briefgen.project.model import (
     Audience,
+    Block,
     Brief,
     Bullets,
     ChartRef,
@@ -124,6 +126,9 @@ class BriefView:
         citer: Citer | None = None,
         logo: str | None = None,
     ):
+        # Long on purpose: it lists every field a template sees, in the order the
+        # edition cites its sources (summary, key figures, sections), which is the
+        # order its notes are numbered in; split up, that order would be hidden.
         self.name = name
         self.lang = lang
         self.language = LANGUAGES[lang]
@@ -171,24 +176,9 @@ class BriefView:
             chosen = []
         skipped = _shown_once(chosen, audience.show)
         for section in chosen:
+            blocks = [b for b in section.blocks if not any(b is other for other in skipped)]
             view = SectionView(section.id, text(section.title), list(section.tags))
-            for block in section.blocks:
-                if any(block is other for other in skipped):
-                    continue
-                if isinstance(block, Paragraph):
-                    wording = block.plain if audience.plain_language and block.plain else None
-                    view.blocks.append(ParagraphView(md(text(wording or block.paragraph))))
-                elif isinstance(block, Bullets):
-                    items = block.plain if plain and block.plain else block.bullets
-                    view.blocks.append(BulletsView([md(text(item)) for item in items]))
-                elif isinstance(block, TableRef):
-                    table = self._table(block.table, brief.data[block.table], md)
-                    self.tables.append(table)
-                    view.blocks.append(table)
-                elif isinstance(block, ChartRef):
-                    chart = self._chart(block.chart, brief.data[block.chart])
-                    self.figures.append(chart)
-                    view.blocks.append(chart)
+            view.blocks = [self._block(block, plain, md) for block in blocks]
             self.sections.append(view)
         self.keywords = [section.title for section in self.sections]
         self.cover_note = text(audience.cover.note) if audience.cover.note else None
@@ -204,6 +194,25 @@ class BriefView:
             if audience.source_list
             else []
         )
+
+    def _block(
+        self, block: Block, plain: bool, md: InlineMarkdown
+    ) -> ParagraphView | BulletsView | TableView | FigureView:
+        """One block of a section in this edition's language (and wording, with `plain`);
+        tables and charts are numbered in the order they are met."""
+        if isinstance(block, Paragraph):
+            wording = block.plain if plain and block.plain else block.paragraph
+            return ParagraphView(md(wording.get(self.lang)))
+        if isinstance(block, Bullets):
+            items = block.plain if plain and block.plain else block.bullets
+            return BulletsView([md(item.get(self.lang)) for item in items])
+        if isinstance(block, TableRef):
+            table = self._table(block.table, self._data[block.table], md)
+            self.tables.append(table)
+            return table
+        chart = self._chart(block.chart, self._data[block.chart])
+        self.figures.append(chart)
+        return chart
 
     def _table(self, name: str, dataset: Dataset, md: InlineMarkdown) -> TableView:
         lang = self.lang
@@ -390,7 +399,9 @@ def render_html(
     env = env or template_environment(project, audience_name)
     name = "bilingual.html.j2" if view.bilingual else "brief.html.j2"
     template = env.get_template(name)
-    return template.render(doc=view, t=view.t, css_content=view.css_content, css_string=css_string)
+    return render_bounded(
+        template, doc=view, t=view.t, css_content=view.css_content, css_string=css_string
+    )
 
 
 def css_string(text: str) -> Markup:

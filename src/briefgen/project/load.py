@@ -192,7 +192,7 @@ def _audiences(
     problems: list[Problem],
 ) -> dict[str, Audience]:
     """Every audience folder's settings, checked against the briefs and the base templates."""
-    from briefgen.project.audiences import block_problems
+    from briefgen.project.audiences import block_problems, reference_problems
 
     tags = {
         name: rules.section_tags(document) if document is not None else set()
@@ -219,6 +219,8 @@ def _audiences(
         problems.extend(rules.audience_problems(document, audience, tags))
         problems.extend(placeholder_problems(document, folder.name))
         problems.extend(block_problems(project, folder))
+        if "docx" in audience.formats:
+            problems.extend(reference_problems(project, folder.name))
         audiences[folder.name] = audience
     return audiences
 

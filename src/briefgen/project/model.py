@@ -15,9 +15,11 @@ from typing import Annotated, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
     StringConstraints,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -29,8 +31,10 @@ from briefgen.edition.simplified import to_simplified
 AUTHORED_LANGUAGES: tuple[str, ...] = ("en", "zh-Hant")
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: An id an author types: lower-case letters, digits and '-' (sections, datasets, keys).
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: A source's id in the register is such an id too (one rule, one pattern).
+SourceId = Slug
 
 #: `{=dataset.category}` or `{=dataset.category.series}`: a figure from the data block.
 FIGURE_REFERENCE = re.compile(r"\{=([a-z0-9-]+)\.([a-z0-9-]+(?:\.[a-z0-9-]+)?)\}")
@@ -267,7 +271,34 @@ class ChartRef(Strict):
     chart: Slug
 
 
-Block = Paragraph | Bullets | TableRef | ChartRef
+#: The key that makes a mapping a block of each kind -> the tag of its model.
+BLOCK_KINDS = {
+    "paragraph": "Paragraph",
+    "bullets": "Bullets",
+    "table": "TableRef",
+    "chart": "ChartRef",
+}
+
+
+def _block_kind(value: object) -> str | None:
+    """Which kind of block a value is: by its key (in YAML) or its class (a model).
+
+    pydantic then validates the value against that kind only, instead of trying
+    every kind and guessing which of their errors the author meant.
+    """
+    if isinstance(value, dict):
+        return next((BLOCK_KINDS[key] for key in BLOCK_KINDS if key in value), None)
+    name = type(value).__name__
+    return name if name in BLOCK_KINDS.values() else None
+
+
+Block = Annotated[
+    Annotated[Paragraph, Tag("Paragraph")]
+    | Annotated[Bullets, Tag("Bullets")]
+    | Annotated[TableRef, Tag("TableRef")]
+    | Annotated[ChartRef, Tag("ChartRef")],
+    Discriminator(_block_kind),
+]
 
 
 class Section(Strict):

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from briefgen.errors import Problem
+from briefgen.project.audiences import logo_problem
 from briefgen.project.document import Document
 from briefgen.project.model import (
     AUTHORED_LANGUAGES,
@@ -295,12 +296,9 @@ def audience_problems(
                 f"use one of: {', '.join(sorted(briefs)) or 'none'}",
             )
     folder = document.path.parent
-    if audience.theme.logo and not (folder / audience.theme.logo).is_file():
-        yield document.problem(
-            ["theme", "logo"],
-            f"logo file '{audience.theme.logo}' is not in {folder.name}/",
-            "put the image in the audience's folder or remove `logo:`",
-        )
+    logo = logo_problem(folder, audience.theme.logo) if audience.theme.logo else None
+    if logo:  # outside the folder, not an image, too many pixels (audiences.py)
+        yield document.problem(["theme", "logo"], *logo)
 
 
 def section_tags(document: Document) -> set[str]:

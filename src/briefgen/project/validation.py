@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 
 from briefgen.errors import ContentError, Problem
 from briefgen.project.document import Document
-from briefgen.project.model import AUTHORED_LANGUAGES
+from briefgen.project.model import AUTHORED_LANGUAGES, BLOCK_KINDS
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -40,10 +40,6 @@ _EXPECTED = {
     "int": "a whole number",
     "str": "a text",
     "Text": "a text with `en:` and `zh-Hant:`",
-    "Paragraph": "a block: paragraph:, bullets:, table: or chart:",
-    "Bullets": "a block: paragraph:, bullets:, table: or chart:",
-    "TableRef": "a block: paragraph:, bullets:, table: or chart:",
-    "ChartRef": "a block: paragraph:, bullets:, table: or chart:",
 }
 
 
@@ -205,6 +201,32 @@ def _choose_members(located: list[_Located]) -> list[_Located]:
     return kept
 
 
+#: What a block may be, for a value that is none of them.
+_BLOCK = "a block: " + ", ".join(f"{key}:" for key in BLOCK_KINDS).replace(", chart:", " or chart:")
+
+
+def _no_block_kind(error: ErrorDetails, path: tuple[str | int, ...]) -> list[_Located]:
+    """A value the block discriminator recognised as no kind of block: its unknown keys
+    (`bulets:`), or, when it is not a mapping, that it is no block at all."""
+    value = error.get("input")
+    unknown = [key for key in value if key not in BLOCK_KINDS] if isinstance(value, dict) else []
+    if unknown:
+        return [
+            _Located(
+                ErrorDetails(type="extra_forbidden", loc=(), msg="", input=value[key]),
+                (*path, key),
+                None,
+                True,
+            )
+            for key in unknown
+        ]
+    problem = ErrorDetails(
+        type="union_kind", loc=(), msg=f"{_shown(value)} is not valid here", input=value
+    )
+    problem["ctx"] = {"expected": _BLOCK}
+    return [_Located(problem, path, None, False)]
+
+
 def model_problems(
     document: Document, model: type[Model], simplify: Callable[[str], str] | None = None
 ) -> tuple[Model | None, list[Problem]]:
@@ -222,6 +244,9 @@ def model_problems(
     for detail in details:
         path, branch, at_key = _split_loc(document.data, detail["loc"])
         if detail["type"] == "string_unicode":  # a lone surrogate: parse_yaml located it
+            continue
+        if detail["type"] == "union_tag_not_found":  # a block of no known kind
+            located.extend(_no_block_kind(detail, path))
             continue
         located.append(_Located(detail, path, branch, at_key))
     problems: dict[tuple[int, int, str], Problem] = {}

@@ -60,6 +60,11 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--today", type=iso_date, help="the date to measure ages from (default: today)"
     )
+    check_cmd.add_argument(
+        "--evidence",
+        action="store_true",
+        help="also print, per brief, the citations, figures and quotes checked and verified",
+    )
     preview_cmd = commands.add_parser(
         "preview", help="serve editions on localhost and rebuild them as content changes"
     )
@@ -232,8 +237,10 @@ def run_preview(project: Project, args: argparse.Namespace) -> int:
 def run_check(project: Project, args: argparse.Namespace) -> int:
     """Print every problem; exit 1 if any is an error (warnings alone pass)."""
     from briefgen.project.check import check_project
+    from briefgen.project.evidence import Report
 
-    problems = check_project(project, args.today, args.max_age_days)
+    stats: dict = {}
+    problems = check_project(project, args.today, args.max_age_days, stats)
     errors = sum(problem.severity == "error" for problem in problems)
     if args.format == "json":
         print(json.dumps([problem.as_dict() for problem in problems], ensure_ascii=False, indent=2))
@@ -241,6 +248,8 @@ def run_check(project: Project, args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem)
         warnings = len(problems) - errors
+        if args.evidence:
+            print(Report(stats=stats).table())
         if problems:
             print(f"{errors} error(s), {warnings} warning(s)")
         else:

@@ -13,14 +13,13 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from briefgen.edition.cite import (
     Citer,
     InlineMarkdown,
     NoteReferenceCiter,
     SharedNoteCiter,
-    format_source,
 )
 from briefgen.edition.environment import template_environment, template_problem
 from briefgen.edition.i18n import LANGUAGES, Messages, audience_messages, format_value, long_date
@@ -70,6 +69,8 @@ class Charts(Protocol):
 class ParagraphView:
     html: Markup
     kind: str = "paragraph"
+    #: The author's own assessment (no citation, no figure), not a sourced statement.
+    assessment: bool = False
 
 
 @dataclass
@@ -134,7 +135,7 @@ class BriefView:
         self.language = LANGUAGES[lang]
         self.bilingual = False
         self._messages = messages
-        self.citer = citer or Citer(register, messages, lang)
+        self.citer = citer or Citer(register, messages, lang, audience.citations)
         self._register = register
         self._charts = charts
         self._data = brief.data
@@ -150,13 +151,17 @@ class BriefView:
         plain = audience.plain_language
         summary = brief.plain_summary if plain and brief.plain_summary else brief.summary
         self.summary = [md(text(paragraph)) for paragraph in summary]
+        figures = brief.key_figures
         self.key_figures = [
             {
                 "value": md(text(figure.value)),
                 "label": md(text(figure.label)),
-                "note": self.citer.footnote([figure.source]),
+                # One note for a run of figures from the same source, on the last of them.
+                "note": Markup("")
+                if index + 1 < len(figures) and figures[index + 1].source == figure.source
+                else self.citer.footnote([figure.source]),
             }
-            for figure in brief.key_figures
+            for index, figure in enumerate(figures)
         ]
         #: The author's own assessment (e.g. the board's points), in the reader's language.
         self.assessment = [md(text(item)) for item in brief.assessment]
@@ -188,10 +193,11 @@ class BriefView:
             audience.contents if audience.contents is not None else audience.detail == "full"
         )
         self.logo = logo  #: the audience's logo as a data: URL
-        #: With `source_list`: every source the edition cites, in full, in order of first use.
+        #: With `source_list` (or `citations: source-list`): every source the edition
+        #: cites, in full, in order of first use (the numbers of `[n]`).
         self.sources = (
-            [format_source(register.sources[i], lang, messages) for i in self.citer.cited]
-            if audience.source_list
+            self.citer.sources_list()
+            if audience.source_list or audience.citations == "source-list"
             else []
         )
 
@@ -202,10 +208,10 @@ class BriefView:
         tables and charts are numbered in the order they are met."""
         if isinstance(block, Paragraph):
             wording = block.plain if plain and block.plain else block.paragraph
-            return ParagraphView(md(wording.get(self.lang)))
+            return ParagraphView(md(wording.get(self.lang)), assessment=block.assessment)
         if isinstance(block, Bullets):
             items = block.plain if plain and block.plain else block.bullets
-            return BulletsView([md(item.get(self.lang)) for item in items])
+            return BulletsView(md.unit([item.get(self.lang) for item in items]))
         if isinstance(block, TableRef):
             table = self._table(block.table, self._data[block.table], md)
             self.tables.append(table)
@@ -217,9 +223,12 @@ class BriefView:
     def _table(self, name: str, dataset: Dataset, md: InlineMarkdown) -> TableView:
         lang = self.lang
         number = len(self.tables) + 1
-        caption = Markup("{}{}").format(
-            dataset.title.get(lang), self.citer.footnote([dataset.source])
-        )
+        if self.citer.style == "source-list":
+            caption = Markup("{}{}").format(
+                dataset.title.get(lang), self.citer.footnote([dataset.source])
+            )
+        else:  # a source line under the table, as under a chart, not a note
+            caption = Markup(escape(dataset.title.get(lang)))
         header = [dataset.category_label.get(lang), *(s.label.get(lang) for s in dataset.series)]
         rows = []
         for index, category in enumerate(dataset.categories):
@@ -234,6 +243,9 @@ class BriefView:
             rows.append(cells)
         numeric = [False, *(series.is_numeric() for series in dataset.series)]
         note = md(dataset.note.get(lang)) if dataset.note else None
+        if self.citer.style != "source-list":
+            line = Markup(escape(self.t("source", source=self.citer.source_line(dataset.source))))
+            note = line + self.t("citation_end") + (" " + note if note else "")
         return TableView(number, name, caption, header, rows, numeric, note)
 
     def _chart(self, name: str, dataset: Dataset) -> FigureView:
@@ -241,7 +253,7 @@ class BriefView:
         assert dataset.chart is not None
         files = self._charts.render(dataset, lang)
         title = (dataset.chart.title or dataset.title).get(lang)
-        source = format_source(self._register.sources[dataset.source], lang, self._messages)
+        source = self.citer.source_line(dataset.source)
         return FigureView(
             number=len(self.figures) + 1,
             id=name,
@@ -328,7 +340,7 @@ class BilingualView:
             messages,
             "en",
             charts,
-            citer=SharedNoteCiter(register, messages, ("en", "zh-Hant")),
+            citer=SharedNoteCiter(register, messages, ("en", "zh-Hant"), audience.citations),
         )
         self.zh = BriefView(
             brief,
@@ -338,7 +350,7 @@ class BilingualView:
             messages,
             "zh-Hant",
             charts,
-            citer=NoteReferenceCiter(register, messages, "zh-Hant"),
+            citer=NoteReferenceCiter(register, messages, "zh-Hant", audience.citations),
         )
         for item in [*self.zh.figures, *self.zh.tables]:
             item.id = f"{item.id}-zh"  # anchors are unique in the document

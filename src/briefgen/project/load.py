@@ -153,6 +153,8 @@ def collect_project(
     if register_doc is not None and register is not None and None not in brief_docs.values():
         documents = [doc for doc in brief_docs.values() if doc is not None]
         problems.extend(rules.uncited_sources(register_doc, register, documents))
+    if register is not None:
+        problems.extend(rules.evidence(project, register, briefs))
 
     audiences = _audiences(project, brief_docs, load, problems)
     loaded = None

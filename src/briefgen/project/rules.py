@@ -28,11 +28,13 @@ from briefgen.project.model import (
     FIGURE_LIKE,
     FIGURE_REFERENCE,
     Audience,
+    Brief,
     Dataset,
     SourceRegister,
     cited_ids,
 )
 from briefgen.project.parity import differing_figures
+from briefgen.project.paths import Project
 
 # -- briefs ------------------------------------------------------------------------
 
@@ -267,6 +269,14 @@ def uncited_sources(
                 f"cite it as [@{source_id}] where it is used, or remove it",
                 "warning",
             )
+
+
+def evidence(project: Project, register: SourceRegister, briefs: dict[str, Brief]) -> list[Problem]:
+    """Every cited figure and quote of the valid briefs against the archived sources
+    (`project.evidence`): errors, and a warning when the archive is missing."""
+    from briefgen.project.evidence import check_evidence
+
+    return check_evidence(project, register, briefs).problems
 
 
 # -- audiences ----------------------------------------------------------------------

@@ -28,6 +28,7 @@ sections:                     # which sections, by their tags in content/*.yaml
   # include_tags: [strategy]  # only sections with one of these tags
 plain_language: false         # use paragraphs' `plain:` wording where there is one
 source_list: false            # list every cited source in full at the end
+citations: notes              # notes, notes-with-quotes, or source-list ([1] to the list)
 # classification:             # a line on the cover and in every page footer
 #   en: "Confidential"
 #   zh-Hant: 機密

@@ -165,6 +165,7 @@ class Previewer:
         full, wanted = self.affected(paths)
         if not wanted and not full:
             return
+        started = time.perf_counter()
         if full:
             if not self.load():
                 return
@@ -176,12 +177,15 @@ class Previewer:
             briefs |= {edition.job.brief for edition in editions if edition.status == "error"}
             failed = {name for name in sorted(briefs) if not self._reload_brief(name, editions)}
             editions = [edition for edition in editions if edition.job.brief not in failed]
-        self.build(editions)
+        self.build(editions, reading=time.perf_counter() - started)
 
     # -- building ------------------------------------------------------------
 
-    def build(self, editions: list[Edition] | None = None) -> None:
-        """Render each edition's PDF; a failure keeps the previous PDF in place."""
+    def build(self, editions: list[Edition] | None = None, reading: float = 0.0) -> None:
+        """Render each edition's PDF; a failure keeps the previous PDF in place.
+
+        `reading`: the seconds spent re-reading the edited files, shown with the timings.
+        """
         from briefgen.writers.pdf import require_fonts, write_pdf
 
         assert self.loaded is not None
@@ -190,7 +194,7 @@ class Previewer:
             with self.lock:
                 edition.status = "building"
             self._changed()
-            timings: dict[str, float] = {}
+            timings: dict[str, float] = {"read": reading}
             started, cpu = time.perf_counter(), time.thread_time()
             try:
                 page = render_job_html(loaded, edition.job, self.out)

@@ -402,7 +402,13 @@ def serve(previewer: Previewer, host: str = "127.0.0.1", port: int = 8000, annou
     """Serve the page, build, then rebuild on every edit until interrupted."""
     import watchfiles
 
-    server = ThreadingHTTPServer((host, port), make_handler(previewer))
+    try:
+        server = ThreadingHTTPServer((host, port), make_handler(previewer))
+    except OSError as error:
+        raise BriefgenError(
+            f"cannot serve on {host}:{port} ({error.strerror}); "
+            "pass another --port, or --port 0 for a free one"
+        ) from None
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -102,7 +102,6 @@ def run_job(loaded: LoadedProject, job: Job, out: Path) -> list[str]:
 
 def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outcome]:
     """Build the formats of one edition from one rendering of its HTML (and charts)."""
-    from briefgen.edition.i18n import audience_messages
     from briefgen.writers.docx.writer import write_docx
     from briefgen.writers.pdf import require_fonts, write_pdf
 
@@ -124,17 +123,8 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
         try:
             with atomic_output(job.target(out)) as temporary:
                 if job.format == "docx":
-                    warnings = write_docx(
-                        html,
-                        temporary,
-                        job.lang,
-                        docx_reference(loaded.project, job.audience),
-                        template,
-                        messages=audience_messages(
-                            loaded.messages, loaded.project.audience_dir(job.audience)
-                        ),
-                        assets=assets,
-                    )
+                    reference = docx_reference(loaded.project, job.audience)
+                    warnings = write_docx(html, temporary, reference, template)
                 else:
                     warnings = write_pdf(html, loaded.project.templates, assets, temporary)
             seconds = time.perf_counter() - started + shared / len(jobs)

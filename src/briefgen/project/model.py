@@ -471,5 +471,11 @@ class Audience(Strict):
     #: footnotes, numbered references to the list of sources at the end.
     citations: Literal["notes", "notes-with-quotes", "source-list"] = "notes"
     classification: Text | None = None
+    #: Who writes the edition: the DOCX's author, the HTML's meta author.
+    author: Text | None = None
+    #: Who issues the edition: the DOCX's company property.
+    organisation: Text | None = None
+    #: Keywords of the edition (document properties), after the section titles.
+    keywords: list[Text] = []
     cover: Cover = Cover()
     theme: Theme = Theme()

@@ -172,7 +172,11 @@ class Previewer:
             wanted = (wanted & set(self.editions)) or set(self.editions)
         editions = [self.editions[key] for key in sorted(wanted) if key in self.editions]
         if not full:
-            briefs = {path.stem for path in paths if path.parent.name == "content"}
+            briefs = {
+                path.stem
+                for path in paths
+                if path.parent.name == "content" and path.suffix == ".yaml"
+            }
             # A brief that failed to load last time is read again with the edited one.
             briefs |= {edition.job.brief for edition in editions if edition.status == "error"}
             failed = {name for name in sorted(briefs) if not self._reload_brief(name, editions)}
@@ -317,7 +321,7 @@ def index_page(state: dict) -> str:
             f'<section class="edition" data-name="{name}" data-status="{edition["status"]}" '
             f'data-version="{edition["version"]}">',
             f'<h2>{name} <span class="status">{edition["status"]}</span>'
-            + (f" {edition['timings']['total']:.2f} s" if edition["timings"] else "")
+            + (f" {edition['timings']['total']:.2f} s" if edition["status"] == "ok" else "")
             + "</h2>",
         ]
         parts += [f'<p class="error">{html.escape(line)}</p>' for line in edition["errors"]]

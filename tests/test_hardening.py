@@ -569,3 +569,13 @@ def test_non_string_keys_are_located_where_they_stand(project):
     edit(path, "    title: {en: The road so far", "    true: 1\n    title: {en: The road so far")
     output = refused(project, "check", where="content/mini.yaml:4:1", message="the key 2024")
     assert f"content/mini.yaml:{line_of(path, 'true: 1')}:5: error: the key True" in output
+
+
+def test_a_fifo_a_stylesheet_refers_to_is_not_read(project):
+    os.mkfifo(project / GENERAL / "pipe.png")
+    (project / GENERAL / "audience.css").write_text(
+        'body { background: url("audiences/general/pipe.png"); }\n', encoding="utf-8"
+    )
+    result = run(project, "build", "--out", "build", "--format", "pdf")  # returns: no hang
+    assert result.returncode == 0, result.stderr
+    assert "pipe.png:1:1: error: not a regular file" in result.stderr

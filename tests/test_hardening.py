@@ -579,3 +579,16 @@ def test_a_fifo_a_stylesheet_refers_to_is_not_read(project):
     result = run(project, "build", "--out", "build", "--format", "pdf")  # returns: no hang
     assert result.returncode == 0, result.stderr
     assert "pipe.png:1:1: error: not a regular file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [("accent: blue", "'blue' is not a colour"), ("body_font: 'Noto;Serif'", "is not a font name")],
+)
+def test_colours_and_fonts_are_not_called_ids(project, setting, message):
+    audience = project / GENERAL / "audience.yaml"
+    with audience.open("a", encoding="utf-8") as handle:
+        handle.write(f"theme:\n  {setting}\n")
+    line = line_of(audience, setting.split(":")[0] + ":")
+    col = len(setting.split(":")[0]) + 5
+    refused(project, "check", where=f"{GENERAL}/audience.yaml:{line}:{col}", message=message)

@@ -83,6 +83,11 @@ def _describe(error: ErrorDetails, path: Sequence[str | int]) -> tuple[str, str]
     if kind == "too_short":
         return f"'{key}' is empty", "add at least one item"
     if kind == "string_pattern_mismatch":
+        pattern = str(error.get("ctx", {}).get("pattern", ""))
+        if pattern.startswith("^#"):  # model.HexColour
+            return f"{_shown(value)} is not a colour", "write it as #rrggbb, e.g. #0b5d7a"
+        if " " in pattern:  # model.FontName
+            return f"{_shown(value)} is not a font name", "use an installed family (fc-list)"
         return f"{_shown(value)} is not a valid id", "use lower-case letters, digits and '-'"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")

@@ -31,7 +31,7 @@ from briefgen.edition.environment import template_environment, template_problem
 from briefgen.edition.render import edition_html
 from briefgen.errors import ContentError, Problem
 from briefgen.files import read_project_text
-from briefgen.limits import MAX_TEMPLATE_BYTES
+from briefgen.limits import MAX_TEMPLATE_BYTES, MAX_YAML_BYTES
 from briefgen.project.load import LoadedProject, collect_project
 from briefgen.project.model import Dataset
 from briefgen.project.paths import MAX_AGE_DAYS, Project
@@ -243,9 +243,9 @@ def _find(folders: list[Path], needle: str) -> tuple[Path, int, int] | None:
         for path in sorted(folder.rglob("*")):
             if path.suffix not in {".j2", ".yaml"} or not path.is_file():
                 continue
-            try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except UnicodeDecodeError:
+            try:  # contained and bounded like every read (a link out is reported elsewhere)
+                lines = read_project_text(path, folder, MAX_YAML_BYTES).splitlines()
+            except ContentError:
                 continue
             for number, line in enumerate(lines, start=1):
                 if needle in line:

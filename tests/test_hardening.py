@@ -592,3 +592,24 @@ def test_colours_and_fonts_are_not_called_ids(project, setting, message):
     line = line_of(audience, setting.split(":")[0] + ":")
     col = len(setting.split(":")[0]) + 5
     refused(project, "check", where=f"{GENERAL}/audience.yaml:{line}:{col}", message=message)
+
+
+def test_an_audience_folder_linking_outside_is_refused(project):
+    outside = project.parent / "evil"
+    shutil.copytree(project / GENERAL, outside)
+    (project / "templates" / "audiences" / "evil").symlink_to(outside)
+    both(project, "templates/audiences/evil/audience.yaml:1:1", "lies outside")
+
+
+@pytest.mark.parametrize("state", ["fifo", "deep"])
+def test_a_hostile_state_file_is_discarded(project, state):
+    path = project / "build" / ".cache" / "state.json"
+    path.unlink()
+    if state == "fifo":
+        os.mkfifo(path)
+    else:
+        path.write_text("[" * 100_000, encoding="utf-8")
+    result = run(project, "build", "--out", "build", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert "1 built" in result.stdout
+    assert path.is_file() and not path.is_symlink()

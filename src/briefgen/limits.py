@@ -37,3 +37,5 @@ MAX_TEMPLATE_VALUE = 1_000_000
 MAX_FIGURE = 1e15
 #: Bytes of one file a stylesheet or the HTML refers to (an image, a font).
 MAX_ASSET_BYTES = 20_000_000
+#: Bytes of build/.cache/state.json (a few hundred per artifact).
+MAX_STATE_BYTES = 50_000_000

@@ -29,6 +29,7 @@ from lxml import etree
 
 from briefgen.edition.environment import template_environment, template_problem
 from briefgen.edition.render import edition_html
+from briefgen.edition.sandbox import TIME_LIMIT
 from briefgen.errors import ContentError, Problem
 from briefgen.files import read_project_text
 from briefgen.limits import MAX_TEMPLATE_BYTES, MAX_YAML_BYTES
@@ -140,19 +141,21 @@ def _render_templates(loaded: LoadedProject) -> Iterator[Problem]:
             chosen = [b for b in sorted(loaded.briefs) if wanted is None or b in wanted]
             sources = TemplateSources(project, name)
             env = template_environment(project, name)
-            for brief in chosen:
-                for lang in audience.languages:
-                    try:
-                        html = edition_html(loaded, brief, name, lang, charts, env)
-                    except ContentError as error:
-                        yield from error.problems
-                        continue
-                    for family in missing_fonts(html):
-                        where = _find([project.templates], family) or (sources.main, 1, 1)
-                        yield Problem(*where, f"font '{family}' is not installed", FONT_HINT)
-                    yield from _refused(html, project, roots, sources.main)
-                    if "docx" in audience.formats:
-                        yield from _docx_refusals(html, sources)
+            editions = [(brief, lang) for brief in chosen for lang in audience.languages]
+            for brief, lang in editions:
+                try:
+                    html = edition_html(loaded, brief, name, lang, charts, env)
+                except ContentError as error:
+                    yield from error.problems
+                    if any(TIME_LIMIT in problem.message for problem in error.problems):
+                        break  # a template that hit the time limit would hit it every time
+                    continue
+                for family in missing_fonts(html):
+                    where = _find([project.templates], family) or (sources.main, 1, 1)
+                    yield Problem(*where, f"font '{family}' is not installed", FONT_HINT)
+                yield from _refused(html, project, roots, sources.main)
+                if "docx" in audience.formats:
+                    yield from _docx_refusals(html, sources)
 
 
 def _docx_refusals(html: str, sources: TemplateSources) -> Iterator[Problem]:

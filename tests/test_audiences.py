@@ -142,6 +142,8 @@ def test_a_new_audience_needs_no_python(project: Path, read_pdf):
     created = briefgen("new-audience", "trade-desk", cwd=project, check=True)
     folder = project / "templates/audiences/trade-desk"
     assert "audience.yaml" in created.stdout
+    # the scaffold's Chinese label is a placeholder: the build refuses it until replaced
+    edit(folder / "audience.yaml", "Trade desk版", "交易枱版")
     (folder / "brief.html.j2").write_text(
         '{% extends "base/brief.html.j2" %}\n'
         '{% block cover_extra %}<p class="cover-note">For the trade desk</p>{% endblock %}\n',

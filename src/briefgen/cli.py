@@ -60,8 +60,32 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--today", type=iso_date, help="the date to measure ages from (default: today)"
     )
+    check_cmd.add_argument(
+        "--evidence",
+        action="store_true",
+        help="also print, per brief, the citations, figures and quotes checked and verified",
+    )
+    preview_cmd = commands.add_parser(
+        "preview", help="serve editions on localhost and rebuild them as content changes"
+    )
+    preview_cmd.add_argument("--brief", action="append", help="only this brief (repeatable)")
+    preview_cmd.add_argument(
+        "--audience", action="append", help="this audience (repeatable; default: general)"
+    )
+    preview_cmd.add_argument("--lang", action="append", help="this language (default: en)")
+    preview_cmd.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    preview_cmd.add_argument(
+        "--out", type=Path, help="output folder (default: <project>/build/preview)"
+    )
+    preview_cmd.add_argument("--open", action="store_true", help="open the page in a browser")
+    schema_cmd = commands.add_parser(
+        "schema", help="write schemas/*.schema.json (for editors) and docs/audiences.md's keys"
+    )
+    schema_cmd.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a file is out of date"
+    )
     release_parser(commands)
-    for command in (build_cmd, check_cmd):
+    for command in (build_cmd, check_cmd, preview_cmd, schema_cmd):
         # also accepted after the command: `briefgen build --debug`
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
@@ -134,6 +158,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"wrote {path}")
         print(f"next: edit them, then `make report` builds build/{args.name}/")
         return 0
+    if args.command == "preview":
+        return run_preview(project, args)
+    if args.command == "schema":
+        from briefgen.project.schema import write_schemas
+
+        changed = write_schemas(root, check_only=args.check)
+        for path in changed:
+            print(f"{'out of date' if args.check else 'wrote'}: {path.relative_to(root)}")
+        return 1 if args.check and changed else 0
     out = (args.out or root / "build").resolve()
     options = dict(
         briefs=args.brief,
@@ -183,11 +216,31 @@ def plan_entry(job, out: Path, root: Path) -> dict:
     }
 
 
+def run_preview(project: Project, args: argparse.Namespace) -> int:
+    """Serve the editions until Ctrl-C (logic in engine/preview.py)."""
+    from briefgen.engine.preview import Previewer, serve
+
+    out = (args.out or project.root / "build" / "preview").resolve()
+    previewer = Previewer(project, out, args.brief, args.audience, args.lang)
+
+    def announce(line: str) -> None:
+        print(line, flush=True)
+        if args.open:
+            import webbrowser
+
+            webbrowser.open(line.split()[1])
+
+    serve(previewer, port=args.port, announce=announce)
+    return 0
+
+
 def run_check(project: Project, args: argparse.Namespace) -> int:
     """Print every problem; exit 1 if any is an error (warnings alone pass)."""
     from briefgen.project.check import check_project
+    from briefgen.project.evidence import Report
 
-    problems = check_project(project, args.today, args.max_age_days)
+    stats: dict = {}
+    problems = check_project(project, args.today, args.max_age_days, stats)
     errors = sum(problem.severity == "error" for problem in problems)
     if args.format == "json":
         print(json.dumps([problem.as_dict() for problem in problems], ensure_ascii=False, indent=2))
@@ -195,6 +248,8 @@ def run_check(project: Project, args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem)
         warnings = len(problems) - errors
+        if args.evidence:
+            print(Report(stats=stats).table())
         if problems:
             print(f"{errors} error(s), {warnings} warning(s)")
         else:

@@ -102,6 +102,7 @@ def run_job(loaded: LoadedProject, job: Job, out: Path) -> list[str]:
 
 def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outcome]:
     """Build the formats of one edition from one rendering of its HTML (and charts)."""
+    from briefgen.edition.i18n import audience_messages
     from briefgen.writers.docx.writer import write_docx
     from briefgen.writers.pdf import require_fonts, write_pdf
 
@@ -129,7 +130,9 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
                         job.lang,
                         docx_reference(loaded.project, job.audience),
                         template,
-                        messages=loaded.messages,
+                        messages=audience_messages(
+                            loaded.messages, loaded.project.audience_dir(job.audience)
+                        ),
                         assets=assets,
                     )
                 else:

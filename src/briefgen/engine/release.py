@@ -266,6 +266,8 @@ ARTIFACT_KEYS += ("as_of", "commit")
 
 def verify_release(folder: Path) -> list[str]:
     """Every problem with the release in `folder`, one line each naming the file."""
+    # One pass over the folder, each check appending its findings: long, but read top
+    # to bottom it is the list of what a sound release is.
     problems: list[str] = []
     if not folder.is_dir():
         return [f"{folder}: no such folder"]

@@ -15,9 +15,11 @@ from typing import Annotated, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
     StringConstraints,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -29,22 +31,33 @@ from briefgen.edition.simplified import to_simplified
 AUTHORED_LANGUAGES: tuple[str, ...] = ("en", "zh-Hant")
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: An id an author types: lower-case letters, digits and '-' (sections, datasets, keys).
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: A source's id in the register is such an id too (one rule, one pattern).
+SourceId = Slug
 
 #: `{=dataset.category}` or `{=dataset.category.series}`: a figure from the data block.
 FIGURE_REFERENCE = re.compile(r"\{=([a-z0-9-]+)\.([a-z0-9-]+(?:\.[a-z0-9-]+)?)\}")
 #: Anything an author meant as a figure reference, well formed or not: `{=…}`.
 FIGURE_LIKE = re.compile(r"\{=[^{}\n]*\}")
 
-#: `[@id]` or `[@id; @other]`, Pandoc's citation syntax.
-CITATION_GROUP = re.compile(r"\[(@[^\]\s;]+(?:\s*;\s*@[^\]\s;]+)*)\]")
+#: One citation of a group: `@id`, optionally with a quote locator `@id, "words"`.
+_CITATION_ITEM = r'@[^\]\s;,"]+(?:\s*,\s*"[^"]*")?'
+#: `[@id]`, `[@id; @other]` or `[@id, "quote"; @other]`: Pandoc's citation syntax,
+#: with a quote of the source as the locator.
+CITATION_GROUP = re.compile(r"\[(" + _CITATION_ITEM + r"(?:\s*;\s*" + _CITATION_ITEM + r")*)\]")
+_ITEM = re.compile(r'@([^\]\s;,"]+)(?:\s*,\s*"([^"]*)")?')
+
+
+def citation_items(group: str) -> list[tuple[str, str | None]]:
+    """(source id, quote or None) for each citation in the inside of one `[...]` group."""
+    return [(match.group(1), match.group(2)) for match in _ITEM.finditer(group)]
 
 
 def cited_ids(markdown: str) -> list[list[str]]:
     """Source ids cited in a Markdown text, one list per `[...]` citation group."""
     return [
-        [part.strip().lstrip("@") for part in match.group(1).split(";")]
+        [source_id for source_id, _ in citation_items(match.group(1))]
         for match in CITATION_GROUP.finditer(markdown)
     ]
 
@@ -89,6 +102,23 @@ class Text(Strict):
         raise KeyError(f"no text for language {lang!r}")
 
 
+class OptionalText(Strict):
+    """A name as the source gives it, in the languages it gives it in: a Chinese
+    name the source does not romanise has no English form (nothing is made up)."""
+
+    en: NonEmpty | None = None
+    zh_hant: NonEmpty | None = Field(None, alias="zh-Hant")
+
+    def get(self, lang: str) -> str | None:
+        if lang == "en":
+            return self.en
+        if lang == "zh-Hans" and self.zh_hant:
+            from briefgen.edition.simplified import to_simplified
+
+            return to_simplified(self.zh_hant)
+        return self.zh_hant if lang.startswith("zh") else None
+
+
 # --------------------------------------------------------------------------
 # The source register
 
@@ -96,18 +126,40 @@ class Text(Strict):
 class Source(Strict):
     """One primary source. Only what the source itself states is recorded."""
 
-    file: NonEmpty
+    #: The archived text of the source, relative to the register's `archive` folder.
+    file: NonEmpty | None = None
     kind: Literal["web-page", "news-report", "article"]
     language: Literal["en", "zh-Hant"]
     title: Text
+    #: The title as later notes repeat it (default: the title).
+    short_title: Text | None = None
+    #: An organisation that publishes the source (HKMA).
     publisher: Text | None = None
-    author: Text | None = None
+    #: A newspaper or other publication the source appeared in (《大公報》).
+    outlet: Text | None = None
+    author: OptionalText | None = None
     #: ISO date, possibly truncated: `2025-12-16`, `2025-11`, or `--01-21`
     #: (day and month, year not printed in the source). Omit when undated.
     date: str | None = None
-    #: How the date is qualified in the source, e.g. "last revised".
-    date_role: Literal["published", "revised"] = "published"
+    #: What the date is the date of; `unknown` (the default without a date) when the
+    #: source prints no date of its own (a date of an event it reports is not one).
+    date_role: Literal["published", "revised", "unknown"] | None = None
     url: str | None = None
+
+    @property
+    def date_of(self) -> str:
+        """published, revised or unknown."""
+        if self.date is None:
+            return "unknown"
+        return self.date_role or "published"
+
+    @model_validator(mode="after")
+    def _date_role_fits(self) -> Source:
+        if self.date is not None and self.date_role == "unknown":
+            raise ValueError("date_role is unknown but a date is given; remove one of them")
+        if self.date is None and self.date_role in ("published", "revised"):
+            raise ValueError(f"date_role is {self.date_role} but no date is given")
+        return self
 
     @field_validator("date", mode="before")
     @classmethod
@@ -125,6 +177,9 @@ class Source(Strict):
 
 
 class SourceRegister(Strict):
+    #: The folder of the sources' archived texts, relative to the project folder
+    #: (a clone may lack it: the evidence check then warns instead of verifying).
+    archive: str | None = None
     sources: dict[SourceId, Source]
 
 
@@ -241,6 +296,8 @@ class Paragraph(Strict):
     paragraph: Text
     #: The same facts in plain language, for audiences that ask for it (`plain_language`).
     plain: Text | None = None
+    #: The author's own assessment: it needs no citation and may state no figure.
+    assessment: bool = False
 
 
 class Bullets(Strict):
@@ -267,7 +324,34 @@ class ChartRef(Strict):
     chart: Slug
 
 
-Block = Paragraph | Bullets | TableRef | ChartRef
+#: The key that makes a mapping a block of each kind -> the tag of its model.
+BLOCK_KINDS = {
+    "paragraph": "Paragraph",
+    "bullets": "Bullets",
+    "table": "TableRef",
+    "chart": "ChartRef",
+}
+
+
+def _block_kind(value: object) -> str | None:
+    """Which kind of block a value is: by its key (in YAML) or its class (a model).
+
+    pydantic then validates the value against that kind only, instead of trying
+    every kind and guessing which of their errors the author meant.
+    """
+    if isinstance(value, dict):
+        return next((BLOCK_KINDS[key] for key in BLOCK_KINDS if key in value), None)
+    name = type(value).__name__
+    return name if name in BLOCK_KINDS.values() else None
+
+
+Block = Annotated[
+    Annotated[Paragraph, Tag("Paragraph")]
+    | Annotated[Bullets, Tag("Bullets")]
+    | Annotated[TableRef, Tag("TableRef")]
+    | Annotated[ChartRef, Tag("ChartRef")],
+    Discriminator(_block_kind),
+]
 
 
 class Section(Strict):
@@ -370,6 +454,8 @@ class Audience(Strict):
     briefs: list[Slug] | None = None
     #: full: every chosen section; summary: summary, key figures and `charts` charts only.
     detail: Literal["full", "summary"] = "full"
+    #: A contents page: true or false (default: true for detail full, false for summary).
+    contents: bool | None = None
     #: With detail summary: how many charts (the first ones of the chosen sections).
     charts: int = Field(1, ge=0, le=10)
     #: How a dataset that has both a table and a chart is shown, once: as the chart,
@@ -380,6 +466,10 @@ class Audience(Strict):
     plain_language: bool = False
     #: List every source the brief cites at its end, with full details.
     source_list: bool = False
+    #: notes: footnotes, a full reference first and a short one after; notes-with-quotes:
+    #: the same, each note followed by the quotes its citations carry; source-list: no
+    #: footnotes, numbered references to the list of sources at the end.
+    citations: Literal["notes", "notes-with-quotes", "source-list"] = "notes"
     classification: Text | None = None
     cover: Cover = Cover()
     theme: Theme = Theme()

@@ -354,10 +354,13 @@ def test_a_dataset_too_large_to_chart_is_refused(project):
     both(project, f"content/mini.yaml:{line}:17", "10,000 categories, more than the limit")
 
 
-@pytest.mark.parametrize("figure", ["1e25", "1.0e+30", ".inf"])
-def test_a_figure_too_large_to_format_is_located(project, figure):
+@pytest.mark.parametrize(
+    ("figure", "message"),
+    [("1e25", "the figure 1e+25 is 1e+15 or more"), ("1.0e+30", "too large"), (".inf", "'inf'")],
+)
+def test_a_figure_too_large_to_format_is_located(project, figure, message):
     line = brief_edit(project, "values: [45, 35]", f"values: [45, {figure}]")
-    both(project, f"content/mini.yaml:{line}:22", "the figure")
+    both(project, f"content/mini.yaml:{line}:22", message)
 
 
 # -- 5. signals -------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from briefgen.project.model import Dataset
 #: Bump when the drawing code changes in a way the hash cannot see.
 STYLE_VERSION = 2
 WIDTH_MM = 160
-PNG_DPI = 200
+PNG_DPI = 300
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,7 @@ class ChartRenderer:
                     "theme": asdict(self.theme),
                     "matplotlib": matplotlib.__version__,
                     "style": STYLE_VERSION,
+                    "dpi": PNG_DPI,
                 },
                 sort_keys=True,
                 ensure_ascii=False,

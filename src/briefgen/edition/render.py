@@ -98,7 +98,7 @@ class FigureView:
     title: str
     alt: str
     svg: str  #: the SVG as a data: URL, for the PDF
-    png: str  #: path of the PNG, for the DOCX
+    png: str  #: the PNG as a data: URL, for the DOCX (which reads only the HTML)
     width_mm: int
     source: str  #: the source line under the chart
     kind: str = "chart"
@@ -186,6 +186,9 @@ class BriefView:
             view.blocks = [self._block(block, plain, md) for block in blocks]
             self.sections.append(view)
         self.keywords = [section.title for section in self.sections]
+        self.keywords += [text(keyword) for keyword in audience.keywords]
+        self.author = text(audience.author) if audience.author else ""
+        self.organisation = text(audience.organisation) if audience.organisation else ""
         self.cover_note = text(audience.cover.note) if audience.cover.note else None
         self.theme = audience.theme
         #: Whether the edition has a contents page (a summary has none unless asked).
@@ -262,7 +265,7 @@ class BriefView:
             # Inline, not a file URL: WeasyPrint names images by URL, and a path
             # would make the PDF depend on where the project is checked out.
             svg="data:image/svg+xml;base64," + base64.b64encode(files.svg.read_bytes()).decode(),
-            png=str(files.png.resolve()),
+            png="data:image/png;base64," + base64.b64encode(files.png.read_bytes()).decode(),
             width_mm=files.width_mm,
             source=self.t("source", source=source),
         )
@@ -367,6 +370,7 @@ class BilingualView:
         self.show_contents = self.en.show_contents
         self.logo = logo
         self.cover_note = self.en.cover_note
+        self.author, self.organisation = self.en.author, self.en.organisation
         self.sources = self.en.sources
         self.summary = [Pair(*pair) for pair in zip(self.en.summary, self.zh.summary, strict=True)]
         self.key_figures = [

@@ -108,14 +108,21 @@ class OptionalText(Strict):
 
     en: NonEmpty | None = None
     zh_hant: NonEmpty | None = Field(None, alias="zh-Hant")
+    #: The Simplified name derived at load with the project's phrase list (see Text).
+    _derived_hans: str | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _derive_simplified(self, info: ValidationInfo) -> OptionalText:
+        simplify = (info.context or {}).get("simplify")
+        if simplify is not None and self.zh_hant:
+            self._derived_hans = simplify(self.zh_hant)
+        return self
 
     def get(self, lang: str) -> str | None:
         if lang == "en":
             return self.en
         if lang == "zh-Hans" and self.zh_hant:
-            from briefgen.edition.simplified import to_simplified
-
-            return to_simplified(self.zh_hant)
+            return self._derived_hans or to_simplified(self.zh_hant)
         return self.zh_hant if lang.startswith("zh") else None
 
 
@@ -471,5 +478,11 @@ class Audience(Strict):
     #: footnotes, numbered references to the list of sources at the end.
     citations: Literal["notes", "notes-with-quotes", "source-list"] = "notes"
     classification: Text | None = None
+    #: Who writes the edition: the DOCX's author, the HTML's meta author.
+    author: Text | None = None
+    #: Who issues the edition: the DOCX's company property.
+    organisation: Text | None = None
+    #: Keywords of the edition (document properties), after the section titles.
+    keywords: list[Text] = []
     cover: Cover = Cover()
     theme: Theme = Theme()

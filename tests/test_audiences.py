@@ -102,12 +102,20 @@ def test_classification_line_only_where_configured(name, build_dir, read_pdf):
                     assert flat(other_line[lang]) not in flat(pdf.text)
 
 
+def body_text(pdf) -> str:
+    """The text without the running header and footer, which a page break puts in the
+    middle of a sentence."""
+    running = re.compile(r"Page \d+ of \d+|.{0,60} edition")
+    lines = [line for page in pdf.pages for line in page.text.splitlines()]
+    return "\n".join(line for line in lines if not running.fullmatch(line.strip()))
+
+
 def test_public_edition_uses_plain_wording_where_content_offers_it(build_dir, read_pdf):
     found = 0
     for brief in BRIEFS:
         content = raw_yaml(ROOT / "content" / f"{brief}.yaml")
-        public = flat(read_pdf(build_dir / "public" / f"{brief}.en.pdf").text)
-        general = flat(read_pdf(build_dir / "general" / f"{brief}.en.pdf").text)
+        public = flat(body_text(read_pdf(build_dir / "public" / f"{brief}.en.pdf")))
+        general = flat(body_text(read_pdf(build_dir / "general" / f"{brief}.en.pdf")))
         for section in content["sections"]:
             for block in section["blocks"]:
                 if "plain" in block:

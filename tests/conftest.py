@@ -26,6 +26,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from briefgen import cli
+from briefgen.project.datasets import add_shared
 from briefgen.project.load import PROJECT_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +52,11 @@ def briefgen(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.Co
 
 
 def raw_yaml(path: Path):
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    """A YAML file as plain data; a brief with the shared datasets (content/data/) it uses."""
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    if path.parent.name == "content" and path.name not in PROJECT_FILES:
+        add_shared(data, path.parent)
+    return data
 
 
 @functools.cache

@@ -30,7 +30,7 @@ from briefgen.project.model import Dataset
 #: Bump when the drawing code changes in a way the hash cannot see.
 STYLE_VERSION = 2
 WIDTH_MM = 160
-PNG_DPI = 200
+PNG_DPI = 300
 
 
 @dataclass(frozen=True)
@@ -91,15 +91,19 @@ class ChartRenderer:
                     "theme": asdict(self.theme),
                     "matplotlib": matplotlib.__version__,
                     "style": STYLE_VERSION,
+                    "dpi": PNG_DPI,
                 },
                 sort_keys=True,
                 ensure_ascii=False,
             ).encode()
         ).hexdigest()[:20]
         files = ChartFiles(self.cache_dir / f"{key}.svg", self.cache_dir / f"{key}.png", WIDTH_MM)
-        if not (files.svg.exists() and files.png.exists()):
+        digests = self.cache_dir / f"{key}.sha256"
+        if not _verified(files, digests):  # missing, truncated or altered: drawn again
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             self._draw(content, files)
+            with atomic_output(digests) as temporary:
+                temporary.write_text(json.dumps(_digests(files)), encoding="utf-8")
         return files
 
     def _rc(self, lang: str) -> dict:
@@ -238,6 +242,23 @@ class ChartRenderer:
             axes.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=3))
         if len(content["series"]) > 1:
             axes.legend(frameon=False, fontsize=7.5)
+
+
+def _digests(files: ChartFiles) -> dict[str, str]:
+    return {
+        path.suffix: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in (files.svg, files.png)
+    }
+
+
+def _verified(files: ChartFiles, digests: Path) -> bool:
+    """Whether the cached chart files are the ones drawn (their content hashes match)."""
+    try:
+        return all(p.is_file() for p in (files.svg, files.png, digests)) and json.loads(
+            digests.read_text(encoding="utf-8")
+        ) == _digests(files)
+    except (OSError, ValueError):
+        return False
 
 
 def _save(figure, target: Path, **options) -> None:

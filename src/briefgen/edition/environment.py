@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from briefgen.edition.sandbox import BoundedEnvironment, ProjectLoader
 from briefgen.errors import Problem
 from briefgen.project.paths import Project
 
@@ -21,17 +22,19 @@ from briefgen.project.paths import Project
 def template_environment(project: Project, audience: str) -> SandboxedEnvironment:
     """Jinja with autoescape, undefined names as errors, and the audience's folder first.
 
-    The sandbox matters because audience templates may come from outside the team.
+    The sandbox matters because audience templates may come from outside the team;
+    sandbox.py adds contained reads (no link out of templates/) and bounded work.
     """
-    loader = jinja2.FileSystemLoader(
+    loader = ProjectLoader(
         [
-            str(project.audience_dir(audience)),
-            str(project.templates / "base"),
+            project.audience_dir(audience),
+            project.templates / "base",
             # so that an audience's template can `{% extends "base/brief.html.j2" %}`
-            str(project.templates),
-        ]
+            project.templates,
+        ],
+        project.templates,
     )
-    return SandboxedEnvironment(
+    return BoundedEnvironment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -22,10 +22,12 @@ from briefgen.edition.cite import (
     SharedNoteCiter,
 )
 from briefgen.edition.environment import template_environment, template_problem
-from briefgen.edition.i18n import LANGUAGES, Messages, format_value, long_date
+from briefgen.edition.i18n import LANGUAGES, Messages, audience_messages, format_value, long_date
+from briefgen.edition.sandbox import render_bounded
 from briefgen.errors import BriefgenError, ContentError, Problem
 from briefgen.project.model import (
     Audience,
+    Block,
     Brief,
     Bullets,
     ChartRef,
@@ -96,7 +98,7 @@ class FigureView:
     title: str
     alt: str
     svg: str  #: the SVG as a data: URL, for the PDF
-    png: str  #: path of the PNG, for the DOCX
+    png: str  #: the PNG as a data: URL, for the DOCX (which reads only the HTML)
     width_mm: int
     source: str  #: the source line under the chart
     kind: str = "chart"
@@ -125,6 +127,9 @@ class BriefView:
         citer: Citer | None = None,
         logo: str | None = None,
     ):
+        # Long on purpose: it lists every field a template sees, in the order the
+        # edition cites its sources (summary, key figures, sections), which is the
+        # order its notes are numbered in; split up, that order would be hidden.
         self.name = name
         self.lang = lang
         self.language = LANGUAGES[lang]
@@ -176,29 +181,20 @@ class BriefView:
             chosen = []
         skipped = _shown_once(chosen, audience.show)
         for section in chosen:
+            blocks = [b for b in section.blocks if not any(b is other for other in skipped)]
             view = SectionView(section.id, text(section.title), list(section.tags))
-            for block in section.blocks:
-                if any(block is other for other in skipped):
-                    continue
-                if isinstance(block, Paragraph):
-                    wording = block.plain if audience.plain_language and block.plain else None
-                    html = md(text(wording or block.paragraph))
-                    view.blocks.append(ParagraphView(html, assessment=block.assessment))
-                elif isinstance(block, Bullets):
-                    items = block.plain if plain and block.plain else block.bullets
-                    view.blocks.append(BulletsView(md.unit([text(item) for item in items])))
-                elif isinstance(block, TableRef):
-                    table = self._table(block.table, brief.data[block.table], md)
-                    self.tables.append(table)
-                    view.blocks.append(table)
-                elif isinstance(block, ChartRef):
-                    chart = self._chart(block.chart, brief.data[block.chart])
-                    self.figures.append(chart)
-                    view.blocks.append(chart)
+            view.blocks = [self._block(block, plain, md) for block in blocks]
             self.sections.append(view)
         self.keywords = [section.title for section in self.sections]
+        self.keywords += [text(keyword) for keyword in audience.keywords]
+        self.author = text(audience.author) if audience.author else ""
+        self.organisation = text(audience.organisation) if audience.organisation else ""
         self.cover_note = text(audience.cover.note) if audience.cover.note else None
         self.theme = audience.theme
+        #: Whether the edition has a contents page (a summary has none unless asked).
+        self.show_contents = (
+            audience.contents if audience.contents is not None else audience.detail == "full"
+        )
         self.logo = logo  #: the audience's logo as a data: URL
         #: With `source_list` (or `citations: source-list`): every source the edition
         #: cites, in full, in order of first use (the numbers of `[n]`).
@@ -207,6 +203,25 @@ class BriefView:
             if audience.source_list or audience.citations == "source-list"
             else []
         )
+
+    def _block(
+        self, block: Block, plain: bool, md: InlineMarkdown
+    ) -> ParagraphView | BulletsView | TableView | FigureView:
+        """One block of a section in this edition's language (and wording, with `plain`);
+        tables and charts are numbered in the order they are met."""
+        if isinstance(block, Paragraph):
+            wording = block.plain if plain and block.plain else block.paragraph
+            return ParagraphView(md(wording.get(self.lang)), assessment=block.assessment)
+        if isinstance(block, Bullets):
+            items = block.plain if plain and block.plain else block.bullets
+            return BulletsView(md.unit([item.get(self.lang) for item in items]))
+        if isinstance(block, TableRef):
+            table = self._table(block.table, self._data[block.table], md)
+            self.tables.append(table)
+            return table
+        chart = self._chart(block.chart, self._data[block.chart])
+        self.figures.append(chart)
+        return chart
 
     def _table(self, name: str, dataset: Dataset, md: InlineMarkdown) -> TableView:
         lang = self.lang
@@ -250,7 +265,7 @@ class BriefView:
             # Inline, not a file URL: WeasyPrint names images by URL, and a path
             # would make the PDF depend on where the project is checked out.
             svg="data:image/svg+xml;base64," + base64.b64encode(files.svg.read_bytes()).decode(),
-            png=str(files.png.resolve()),
+            png="data:image/png;base64," + base64.b64encode(files.png.read_bytes()).decode(),
             width_mm=files.width_mm,
             source=self.t("source", source=source),
         )
@@ -352,8 +367,10 @@ class BilingualView:
         self.highlights: list[FigureView] = []  # a summary edition shows none side by side
         self.keywords = self.en.keywords + self.zh.keywords
         self.theme = self.en.theme
+        self.show_contents = self.en.show_contents
         self.logo = logo
         self.cover_note = self.en.cover_note
+        self.author, self.organisation = self.en.author, self.en.organisation
         self.sources = self.en.sources
         self.summary = [Pair(*pair) for pair in zip(self.en.summary, self.zh.summary, strict=True)]
         self.key_figures = [
@@ -398,7 +415,9 @@ def render_html(
     env = env or template_environment(project, audience_name)
     name = "bilingual.html.j2" if view.bilingual else "brief.html.j2"
     template = env.get_template(name)
-    return template.render(doc=view, t=view.t, css_content=view.css_content, css_string=css_string)
+    return render_bounded(
+        template, doc=view, t=view.t, css_content=view.css_content, css_string=css_string
+    )
 
 
 def css_string(text: str) -> Markup:
@@ -420,7 +439,9 @@ def edition_html(
 
     settings = loaded.audiences[audience]
     logo = logo_data_url(loaded.project, audience, settings)
-    parts = (loaded.briefs[brief], brief, settings, loaded.register, loaded.messages)
+    # the base catalogue with the audience's own messages.yaml merged over it
+    messages = audience_messages(loaded.messages, loaded.project.audience_dir(audience))
+    parts = (loaded.briefs[brief], brief, settings, loaded.register, messages)
     view: BriefView | BilingualView
     if lang == "bilingual":
         view = BilingualView(*parts, charts, logo=logo)

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.engine.incremental import BuildState, Fingerprints, Job
+from briefgen.engine.lifecycle import die_with_parent, stop_workers, terminate_as_interrupt
 from briefgen.errors import BriefgenError, display_path
-from briefgen.files import atomic_output
+from briefgen.files import atomic_output, remove_partial_files, write_failure
 from briefgen.project.paths import Project
 
 if TYPE_CHECKING:  # the loader and the renderers are imported when something is built
@@ -112,6 +113,8 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
         require_fonts(html, template)
     except BriefgenError as error:
         return [Outcome(job, failure="\n".join(error.lines())) for job in jobs]
+    except OSError as error:  # the chart cache cannot be written (read-only, disk full)
+        return [Outcome(job, failure=write_failure(job.target(out), error)) for job in jobs]
     assets = [loaded.project.templates, chart_cache(out)]
     shared = time.perf_counter() - started
     outcomes = []
@@ -120,21 +123,16 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
         try:
             with atomic_output(job.target(out)) as temporary:
                 if job.format == "docx":
-                    warnings = write_docx(
-                        html,
-                        temporary,
-                        job.lang,
-                        docx_reference(loaded.project, job.audience),
-                        template,
-                        messages=loaded.messages,
-                        assets=assets,
-                    )
+                    reference = docx_reference(loaded.project, job.audience)
+                    warnings = write_docx(html, temporary, reference, template)
                 else:
                     warnings = write_pdf(html, loaded.project.templates, assets, temporary)
             seconds = time.perf_counter() - started + shared / len(jobs)
             outcomes.append(Outcome(job, warnings=warnings, seconds=seconds))
         except BriefgenError as error:
             outcomes.append(Outcome(job, failure="\n".join(error.lines())))
+        except OSError as error:  # a read-only output folder, a full disk
+            outcomes.append(Outcome(job, failure=write_failure(job.target(out), error)))
     return outcomes
 
 
@@ -166,6 +164,7 @@ def _worker_init(root: str) -> None:
     # Ctrl-C is the parent's to handle: it stops the pool and removes partial files;
     # workers that also caught it would print a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
     from briefgen.project.load import load_project
 
     global _worker_project
@@ -208,10 +207,15 @@ def build(
     else:
         root = str(loaded.project.root)
         workers = min(workers, len(groups))
-        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(root,)) as pool:
+        pool = ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(root,))
+        try:
             futures = [pool.submit(_worker_run, group, str(out)) for group in groups]
             for future in as_completed(futures):
                 collect(future.result())
+        except BaseException:  # interrupted: no worker may go on writing artifacts
+            stop_workers(pool)
+            raise
+        pool.shutdown()
     return outcomes
 
 
@@ -260,13 +264,45 @@ def run_build(
     workers: int = 1,
     force: bool = False,
     plan_only: bool = False,
+    shard: tuple[int, int] | None = None,
 ) -> Summary | list[Job]:
     """Build what is out of date (everything with `force`); with `plan_only`, the jobs.
+    With `shard` (K, N), only the K-th of N balanced slices of the plan (engine/shards.py).
 
     When nothing changed, this reads no content and imports no renderer: it
     compares digests of the input files with those recorded at the last build.
     """
+    with terminate_as_interrupt():
+        return _run_build(
+            project,
+            out,
+            briefs=briefs,
+            audiences=audiences,
+            languages=languages,
+            formats=formats,
+            workers=workers,
+            force=force,
+            plan_only=plan_only,
+            shard=shard,
+        )
+
+
+def _run_build(
+    project: Project,
+    out: Path,
+    *,
+    briefs: list[str] | None,
+    audiences: list[str] | None,
+    languages: list[str] | None,
+    formats: list[str] | None,
+    workers: int,
+    force: bool,
+    plan_only: bool,
+    shard: tuple[int, int] | None,
+) -> Summary | list[Job]:
     started = time.perf_counter()
+    # what a build killed with -9 left half written (see files.remove_partial_files)
+    remove_partial_files(out, stale_before=time.time())
     fingerprints = Fingerprints(project.root)
     state = BuildState(out)
     filters = {"briefs": briefs, "audiences": audiences, "languages": languages, "formats": formats}
@@ -283,6 +319,10 @@ def run_build(
             if not formats or job.format in formats
         ]
         state.remember_plan(key, jobs)
+    if shard is not None:
+        from briefgen.engine.shards import select
+
+        jobs = select(project, jobs, shard)
     if plan_only:
         return jobs
     if not jobs:
@@ -300,12 +340,24 @@ def run_build(
             for outcome in outcomes:
                 if not outcome.failure:
                     state.record(outcome.job, digests[outcome.job])
-            state.save()
+            _save_state(state)
     else:
-        state.save()
+        _save_state(state)
     return Summary(
         built=[o for o in outcomes if not o.failure],
         up_to_date=current,
         failed=[o for o in outcomes if o.failure],
         seconds=time.perf_counter() - started,
     )
+
+
+def _save_state(state: BuildState) -> None:
+    """Save the state; failing to is a warning (the artifacts' own errors come first)."""
+    try:
+        state.save()
+    except OSError as error:
+        print(
+            f"{display_path(state.path)}: warning: cannot save the build state "
+            f"({error.strerror or error}); the next build rebuilds everything",
+            file=sys.stderr,
+        )

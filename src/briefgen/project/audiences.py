@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import os
 from pathlib import Path
 
-from briefgen.errors import Problem
+from briefgen.errors import ContentError, Problem
+from briefgen.files import UnsafeFile, read_image, read_project_text
+from briefgen.limits import MAX_TEMPLATE_BYTES
 from briefgen.project.model import Audience
 from briefgen.project.paths import Project
 
@@ -33,17 +36,22 @@ def block_problems(project: Project, folder: Path) -> list[Problem]:
         base = project.templates / "base" / name
         if base.is_file():
             try:
-                tree = env.parse(base.read_text("utf-8"))
-            except TemplateSyntaxError:
+                tree = env.parse(read_project_text(base, project.templates, MAX_TEMPLATE_BYTES))
+            except (TemplateSyntaxError, ContentError):
                 continue  # reported, with its line, when the template is rendered or checked
             base_blocks |= {block.name for block in tree.find_all(nodes.Block)}
     problems = []
     for name in OVERRIDABLE_TEMPLATES:
         path = folder / name
-        if not path.is_file():
+        if not os.path.lexists(path):
             continue
         try:
-            tree = env.parse(path.read_text("utf-8"), name, str(path))
+            source = read_project_text(path, project.templates, MAX_TEMPLATE_BYTES)
+        except ContentError as error:  # outside templates/, not a file, not UTF-8
+            problems.extend(error.problems)
+            continue
+        try:
+            tree = env.parse(source, name, str(path))
         except TemplateSyntaxError as error:
             problems.append(template_problem(error, path))
             continue
@@ -66,6 +74,39 @@ def logo_data_url(project: Project, name: str, audience: Audience) -> str | None
     """The audience's logo inlined (so the PDF does not depend on the checkout path)."""
     if not audience.theme.logo:
         return None
-    path = project.audience_dir(name) / audience.theme.logo
+    folder = project.audience_dir(name)
+    path = folder / audience.theme.logo
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+    return f"data:{kind};base64,{base64.b64encode(read_image(path, folder)).decode()}"
+
+
+def logo_problem(folder: Path, logo: str) -> tuple[str, str] | None:
+    """Why the audience's logo cannot be used (message, hint), or None.
+
+    It must be an image inside the audience's folder, symbolic links resolved
+    (`/etc/passwd`, `../x` or a link out are refused), of bounded pixels.
+    """
+    try:
+        read_image(folder / logo, folder)
+    except UnsafeFile as error:
+        where = f"is not in {folder.name}/"
+        reason = where if error.reason == "file not found" else f": {error.reason}"
+        return f"logo file '{logo}' {reason}".replace(" :", ":"), (
+            "put the image in the audience's folder or remove `logo:`"
+        )
+    return None
+
+
+def reference_problems(project: Project, name: str) -> list[Problem]:
+    """What the DOCX writer would refuse in the audience's reference document."""
+    from briefgen.engine.build import docx_reference
+    from briefgen.writers.docx.reference import sanitised_reference
+
+    reference = docx_reference(project, name)
+    if not os.path.lexists(reference):
+        return []  # the writer says how to make one
+    try:
+        sanitised_reference(reference)
+    except ContentError as error:
+        return error.problems
+    return []

@@ -30,6 +30,8 @@ from lxml import etree
 from briefgen.edition.environment import template_environment, template_problem
 from briefgen.edition.render import edition_html
 from briefgen.errors import ContentError, Problem
+from briefgen.files import read_project_text
+from briefgen.limits import MAX_TEMPLATE_BYTES
 from briefgen.project.load import LoadedProject, collect_project
 from briefgen.project.model import Dataset
 from briefgen.project.paths import MAX_AGE_DAYS, Project
@@ -80,9 +82,9 @@ def _compile_templates(project: Project, audiences: list[str]) -> Iterator[Probl
     env = template_environment(project, audiences[0])
     for path in sorted(project.templates.rglob("*.j2")):
         try:
-            source = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            yield Problem(path, 1, 1, "the template is not UTF-8 text", "save it as UTF-8")
+            source = read_project_text(path, project.templates, MAX_TEMPLATE_BYTES)
+        except ContentError as error:  # outside templates/, not a file, not UTF-8
+            yield from error.problems
             continue
         for match in XML_UNSAFE.finditer(source):
             line = source.count("\n", 0, match.start()) + 1
@@ -197,9 +199,9 @@ class TemplateSources:
         if path not in self._elements:
             found = []
             try:
-                source = path.read_text(encoding="utf-8")
+                source = read_project_text(path, path.parent, MAX_TEMPLATE_BYTES)
                 root = lxml.html.document_fromstring(source)
-            except (OSError, UnicodeDecodeError, etree.ParserError):
+            except (ContentError, etree.ParserError):
                 root, source = None, ""
             lines = source.split("\n")
             for element in root.iter() if root is not None else []:

@@ -15,6 +15,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from briefgen.errors import ContentError, Problem
+from briefgen.files import UnsafeFile, read_project_file
+from briefgen.limits import MAX_YAML_BYTES
 from briefgen.project import safeyaml
 
 
@@ -31,7 +33,9 @@ class Document:
         line, col = 1, 1
         for key in path:
             if isinstance(node, CommentedMap) and key in node:
-                line, col = node.lc.value(key)
+                if key not in (node.lc.data or {}) and not _merged(node, key):
+                    break  # added after parsing (a shared dataset): no line of its own here
+                line, col = mapping_position(node, key, "value")
                 line, col = line + 1, col + 1
                 node = node[key]
             elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
@@ -54,13 +58,35 @@ class Document:
         except (KeyError, IndexError, TypeError):
             return self.locate(path)
         if isinstance(parent, CommentedMap) and path[-1] in parent:
-            line, col = parent.lc.key(path[-1])
+            line, col = mapping_position(parent, path[-1], "key")
             return line + 1, col + 1
         return self.locate(path)
 
     def problem(self, path: Sequence[str | int], message: str, hint: str = "") -> Problem:
         line, col = self.locate(path)
         return Problem(self.path, line, col, message, hint)
+
+
+def _merged(node: CommentedMap, key: Any) -> bool:
+    """Whether `key` came into `node` through a `<<:` merge."""
+    for source in getattr(node, "merge", []):
+        source = source[1] if isinstance(source, tuple) else source  # by ruamel version
+        if isinstance(source, CommentedMap) and key in source:
+            return True
+    return False
+
+
+def mapping_position(node: CommentedMap, key: Any, part: str) -> tuple[int, int]:
+    """0-based line and column of a key (or its value) in `node`. A key merged in with
+    `<<:` has no position of its own in ruamel: it is found in the mapping it came from."""
+    try:
+        return getattr(node.lc, part)(key)
+    except KeyError:
+        for source in getattr(node, "merge", []):
+            source = source[1] if isinstance(source, tuple) else source  # by ruamel version
+            if isinstance(source, CommentedMap) and key in source:
+                return mapping_position(source, key, part)
+        return node.lc.line or 0, node.lc.col or 0
 
 
 def read_yaml(path: Path) -> Document:
@@ -71,19 +97,16 @@ def read_yaml(path: Path) -> Document:
     return document
 
 
-def parse_yaml(path: Path) -> tuple[Document | None, list[Problem]]:
+def parse_yaml(path: Path, allowed: Path | None = None) -> tuple[Document | None, list[Problem]]:
     """One YAML file and its problems: unreadable, not UTF-8, syntax, size, characters.
 
+    The file must lie in `allowed` (its own folder by default; see files.py).
     The document is None when nothing usable could be read.
     """
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(path, 1, 1, "file not found", "create it or fix the name")]
-    except OSError as error:
-        return None, [
-            Problem(path, 1, 1, f"cannot read the file ({error.strerror})", "check the file")
-        ]
+        raw = read_project_file(path, allowed or path.parent, MAX_YAML_BYTES)
+    except UnsafeFile as error:
+        return None, error.problems
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

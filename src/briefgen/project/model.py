@@ -15,9 +15,11 @@ from typing import Annotated, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
     StringConstraints,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -29,8 +31,10 @@ from briefgen.edition.simplified import to_simplified
 AUTHORED_LANGUAGES: tuple[str, ...] = ("en", "zh-Hant")
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: An id an author types: lower-case letters, digits and '-' (sections, datasets, keys).
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: A source's id in the register is such an id too (one rule, one pattern).
+SourceId = Slug
 
 #: `{=dataset.category}` or `{=dataset.category.series}`: a figure from the data block.
 FIGURE_REFERENCE = re.compile(r"\{=([a-z0-9-]+)\.([a-z0-9-]+(?:\.[a-z0-9-]+)?)\}")
@@ -104,14 +108,21 @@ class OptionalText(Strict):
 
     en: NonEmpty | None = None
     zh_hant: NonEmpty | None = Field(None, alias="zh-Hant")
+    #: The Simplified name derived at load with the project's phrase list (see Text).
+    _derived_hans: str | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _derive_simplified(self, info: ValidationInfo) -> OptionalText:
+        simplify = (info.context or {}).get("simplify")
+        if simplify is not None and self.zh_hant:
+            self._derived_hans = simplify(self.zh_hant)
+        return self
 
     def get(self, lang: str) -> str | None:
         if lang == "en":
             return self.en
         if lang == "zh-Hans" and self.zh_hant:
-            from briefgen.edition.simplified import to_simplified
-
-            return to_simplified(self.zh_hant)
+            return self._derived_hans or to_simplified(self.zh_hant)
         return self.zh_hant if lang.startswith("zh") else None
 
 
@@ -320,7 +331,34 @@ class ChartRef(Strict):
     chart: Slug
 
 
-Block = Paragraph | Bullets | TableRef | ChartRef
+#: The key that makes a mapping a block of each kind -> the tag of its model.
+BLOCK_KINDS = {
+    "paragraph": "Paragraph",
+    "bullets": "Bullets",
+    "table": "TableRef",
+    "chart": "ChartRef",
+}
+
+
+def _block_kind(value: object) -> str | None:
+    """Which kind of block a value is: by its key (in YAML) or its class (a model).
+
+    pydantic then validates the value against that kind only, instead of trying
+    every kind and guessing which of their errors the author meant.
+    """
+    if isinstance(value, dict):
+        return next((BLOCK_KINDS[key] for key in BLOCK_KINDS if key in value), None)
+    name = type(value).__name__
+    return name if name in BLOCK_KINDS.values() else None
+
+
+Block = Annotated[
+    Annotated[Paragraph, Tag("Paragraph")]
+    | Annotated[Bullets, Tag("Bullets")]
+    | Annotated[TableRef, Tag("TableRef")]
+    | Annotated[ChartRef, Tag("ChartRef")],
+    Discriminator(_block_kind),
+]
 
 
 class Section(Strict):
@@ -423,6 +461,8 @@ class Audience(Strict):
     briefs: list[Slug] | None = None
     #: full: every chosen section; summary: summary, key figures and `charts` charts only.
     detail: Literal["full", "summary"] = "full"
+    #: A contents page: true or false (default: true for detail full, false for summary).
+    contents: bool | None = None
     #: With detail summary: how many charts (the first ones of the chosen sections).
     charts: int = Field(1, ge=0, le=10)
     #: How a dataset that has both a table and a chart is shown, once: as the chart,
@@ -438,5 +478,11 @@ class Audience(Strict):
     #: footnotes, numbered references to the list of sources at the end.
     citations: Literal["notes", "notes-with-quotes", "source-list"] = "notes"
     classification: Text | None = None
+    #: Who writes the edition: the DOCX's author, the HTML's meta author.
+    author: Text | None = None
+    #: Who issues the edition: the DOCX's company property.
+    organisation: Text | None = None
+    #: Keywords of the edition (document properties), after the section titles.
+    keywords: list[Text] = []
     cover: Cover = Cover()
     theme: Theme = Theme()

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from briefgen.errors import Problem
+from briefgen.project.audiences import logo_problem
 from briefgen.project.document import Document
 from briefgen.project.model import (
     AUTHORED_LANGUAGES,
@@ -135,7 +136,7 @@ def figure_references(document: Document) -> Iterator[Problem]:
                     yield document.problem(
                         [*path, lang],
                         f"{written} names no dataset '{name}'",
-                        f"use one of: {known}",
+                        f"use one of: {known}, or share one as content/data/{name}.yaml",
                     )
                     continue
                 dataset = datasets.get(name)
@@ -147,8 +148,16 @@ def figure_references(document: Document) -> Iterator[Problem]:
                     yield document.problem(
                         [*path, lang],
                         f"{written}: {error.args[0]}",
-                        "add `keys:` to the dataset, one per category, or fix the reference",
+                        _figure_hint(error.args[0]),
                     )
+
+
+def _figure_hint(problem: str) -> str:
+    """What to add for a `{=dataset.category.series}` that names nothing."""
+    if problem.startswith("no series"):
+        name = problem.split("'")[1]
+        return f"add `key: {name}` to the series it means, or fix the reference"
+    return "add `keys:` to the dataset, one per category, or fix the reference"
 
 
 def _valid_datasets(document: Document) -> dict[str, Dataset]:
@@ -297,12 +306,9 @@ def audience_problems(
                 f"use one of: {', '.join(sorted(briefs)) or 'none'}",
             )
     folder = document.path.parent
-    if audience.theme.logo and not (folder / audience.theme.logo).is_file():
-        yield document.problem(
-            ["theme", "logo"],
-            f"logo file '{audience.theme.logo}' is not in {folder.name}/",
-            "put the image in the audience's folder or remove `logo:`",
-        )
+    logo = logo_problem(folder, audience.theme.logo) if audience.theme.logo else None
+    if logo:  # outside the folder, not an image, too many pixels (audiences.py)
+        yield document.problem(["theme", "logo"], *logo)
 
 
 def section_tags(document: Document) -> set[str]:

@@ -28,6 +28,7 @@ from briefgen.limits import (
 )
 
 _CITATION = re.compile(r"\[@")
+_NUMBER_HINT = "write a number such as 45 or 3.5"
 #: A Markdown image: `![alt](file)`.
 _IMAGE = re.compile(r"!\[[^\]]*\]\(")
 #: Cyrillic and Greek letters, which look like Latin ones in ids and words.
@@ -57,6 +58,9 @@ def limit_problems(path: Path, data: Any) -> Iterator[Problem]:
         where = (path, line + 1, col + 1)
         if isinstance(value, str):
             yield from _text_problems(where, value)
+        elif isinstance(value, float) and math.isnan(value):
+            # the words pydantic uses for it, so that check and build agree
+            yield Problem(*where, f"'{value}' is not a finite number", _NUMBER_HINT)
         elif _too_large(value):
             yield Problem(
                 *where,

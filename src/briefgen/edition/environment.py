@@ -12,6 +12,7 @@ import traceback
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen.edition.sandbox import BoundedEnvironment, ProjectLoader
@@ -81,3 +82,37 @@ def _template_location(error: BaseException) -> tuple[Path, int]:
         if frame.filename.endswith(".j2"):
             return Path(frame.filename), frame.lineno or 1
     return Path("templates"), 1
+
+
+#: The templates an edition starts from; whatever they extend, include or import is used too.
+ENTRY_TEMPLATES = ("brief.html.j2", "bilingual.html.j2")
+
+
+def used_template_problems(env: SandboxedEnvironment) -> list[Problem]:
+    """Syntax errors in every template an audience's editions can reach.
+
+    Jinja compiles an included template only when the rendering reaches it: a broken
+    table template would pass every edition without a table. The templates named by
+    `extends`, `include` and `import` are followed from the entry templates and
+    compiled, so the build refuses what `check` reports.
+    """
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    waiting = list(ENTRY_TEMPLATES)
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            waiting.extend(
+                found for found in meta.find_referenced_templates(env.parse(source)) if found
+            )
+            env.compile(source, name, filename)
+        except jinja2.TemplateNotFound:
+            continue  # an entry template the audience does not have; a missing include
+            # is reported, at its line, when an edition is rendered
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(template_problem(error, Path(filename)))
+    return problems

@@ -194,6 +194,7 @@ def _audiences(
     problems: list[Problem],
 ) -> dict[str, Audience]:
     """Every audience folder's settings, checked against the briefs and the base templates."""
+    from briefgen.edition.environment import template_environment, used_template_problems
     from briefgen.project.audiences import block_problems, reference_problems
 
     tags = {
@@ -221,6 +222,7 @@ def _audiences(
         problems.extend(rules.audience_problems(document, audience, tags))
         problems.extend(placeholder_problems(document, folder.name))
         problems.extend(block_problems(project, folder))
+        problems.extend(used_template_problems(template_environment(project, folder.name)))
         if "docx" in audience.formats:
             problems.extend(reference_problems(project, folder.name))
         audiences[folder.name] = audience

@@ -195,3 +195,11 @@ def test_a_summary_has_no_contents_page_unless_asked(project, settings, has_cont
     loaded = load_project(Project(project))
     page = render_job_html(loaded, Job("mini", "general", "en", "pdf"), project / "out")
     assert ('class="toc"' in page) is has_contents
+
+
+def test_an_audience_message_gets_plain_placeholders_only(tmp_path):
+    path = write(tmp_path, "messages.yaml", 'press: {en: "{v.__class__}", zh-Hant: "x"}\n')
+    with pytest.raises(ContentError) as caught:
+        audience_messages(Messages(BASE), tmp_path)
+    (line,) = caught.value.lines()
+    assert line.startswith(f"{path}:1:") and "not a plain name" in line, line

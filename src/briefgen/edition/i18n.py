@@ -284,4 +284,5 @@ def _override_problem(key: str, lang: object, text: object, known: dict | None):
 
 
 def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    """The placeholder names of a message; ValueError unless each is a plain name."""
+    return {part[0] for part in parse_message(text) if isinstance(part, tuple)}

@@ -165,23 +165,31 @@ class Previewer:
         full, wanted = self.affected(paths)
         if not wanted and not full:
             return
+        started = time.perf_counter()
         if full:
             if not self.load():
                 return
             wanted = (wanted & set(self.editions)) or set(self.editions)
         editions = [self.editions[key] for key in sorted(wanted) if key in self.editions]
         if not full:
-            briefs = {path.stem for path in paths if path.parent.name == "content"}
+            briefs = {
+                path.stem
+                for path in paths
+                if path.parent.name == "content" and path.suffix == ".yaml"
+            }
             # A brief that failed to load last time is read again with the edited one.
             briefs |= {edition.job.brief for edition in editions if edition.status == "error"}
             failed = {name for name in sorted(briefs) if not self._reload_brief(name, editions)}
             editions = [edition for edition in editions if edition.job.brief not in failed]
-        self.build(editions)
+        self.build(editions, reading=time.perf_counter() - started)
 
     # -- building ------------------------------------------------------------
 
-    def build(self, editions: list[Edition] | None = None) -> None:
-        """Render each edition's PDF; a failure keeps the previous PDF in place."""
+    def build(self, editions: list[Edition] | None = None, reading: float = 0.0) -> None:
+        """Render each edition's PDF; a failure keeps the previous PDF in place.
+
+        `reading`: the seconds spent re-reading the edited files, shown with the timings.
+        """
         from briefgen.writers.pdf import require_fonts, write_pdf
 
         assert self.loaded is not None
@@ -190,7 +198,7 @@ class Previewer:
             with self.lock:
                 edition.status = "building"
             self._changed()
-            timings: dict[str, float] = {}
+            timings: dict[str, float] = {"read": reading}
             started, cpu = time.perf_counter(), time.thread_time()
             try:
                 page = render_job_html(loaded, edition.job, self.out)
@@ -313,7 +321,7 @@ def index_page(state: dict) -> str:
             f'<section class="edition" data-name="{name}" data-status="{edition["status"]}" '
             f'data-version="{edition["version"]}">',
             f'<h2>{name} <span class="status">{edition["status"]}</span>'
-            + (f" {edition['timings']['total']:.2f} s" if edition["timings"] else "")
+            + (f" {edition['timings']['total']:.2f} s" if edition["status"] == "ok" else "")
             + "</h2>",
         ]
         parts += [f'<p class="error">{html.escape(line)}</p>' for line in edition["errors"]]
@@ -398,7 +406,13 @@ def serve(previewer: Previewer, host: str = "127.0.0.1", port: int = 8000, annou
     """Serve the page, build, then rebuild on every edit until interrupted."""
     import watchfiles
 
-    server = ThreadingHTTPServer((host, port), make_handler(previewer))
+    try:
+        server = ThreadingHTTPServer((host, port), make_handler(previewer))
+    except OSError as error:
+        raise BriefgenError(
+            f"cannot serve on {host}:{port} ({error.strerror}); "
+            "pass another --port, or --port 0 for a free one"
+        ) from None
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

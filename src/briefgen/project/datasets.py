@@ -9,6 +9,8 @@ The shared file is validated on its own, so its errors point at its own lines.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,42 +36,54 @@ def shared_datasets(
     content: Path, register: SourceRegister | None = None
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The valid shared datasets as plain data, by name, and the problems of the others."""
+    found: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for path in shared_paths(content):
+        stat = path.stat()
+        data, source, line, own = _read(path, stat.st_mtime_ns, stat.st_size)
+        problems.extend(own)
+        if data is None:
+            continue
+        if register is not None and source not in register.sources:
+            known = ", ".join(sorted(register.sources))
+            problems.append(
+                Problem(path, line, 1, f"unknown source '{source}'", f"use one of: {known}")
+            )
+            continue
+        found[path.stem] = data
+    return found, problems
+
+
+@functools.lru_cache(maxsize=64)
+def _read(path: Path, mtime_ns: int, size: int) -> tuple[Any, str, int, tuple[Problem, ...]]:
+    """One shared file, parsed and checked once per version: every brief asks for it.
+
+    Returns its plain data (None if invalid), its source id and that id's line, and
+    its problems.
+    """
     from briefgen.project import rules
     from briefgen.project.document import parse_yaml
     from briefgen.project.validation import model_problems
 
-    found: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for path in shared_paths(content):
-        if not _NAME.fullmatch(path.stem):
-            problems.append(
-                Problem(
-                    path,
-                    1,
-                    1,
-                    f"'{path.stem}' is not a valid dataset name",
-                    "name the file with lower-case letters, digits and '-'",
-                )
-            )
-            continue
-        document, found_problems = parse_yaml(path)
-        problems.extend(found_problems)
-        if document is None:
-            continue
-        dataset, invalid = model_problems(document, Dataset)
-        invalid += rules.series_lengths(_as_data_block(document, path.stem))
-        problems.extend(invalid)
-        if dataset is not None and register is not None and dataset.source not in register.sources:
-            known = ", ".join(sorted(register.sources))
-            problems.append(
-                document.problem(
-                    ["source"], f"unknown source '{dataset.source}'", f"use one of: {known}"
-                )
-            )
-            continue
-        if dataset is not None and not invalid:
-            found[path.stem] = plain(document.data)
-    return found, problems
+    if not _NAME.fullmatch(path.stem):
+        problem = Problem(
+            path,
+            1,
+            1,
+            f"'{path.stem}' is not a valid dataset name",
+            "name the file with lower-case letters, digits and '-'",
+        )
+        return None, "", 1, (problem,)
+    document, problems = parse_yaml(path)
+    if document is None:
+        return None, "", 1, tuple(problems)
+    dataset, invalid = model_problems(document, Dataset)
+    invalid += rules.series_lengths(_as_data_block(document, path.stem))
+    problems += invalid
+    if dataset is None or invalid:
+        return None, "", 1, tuple(problems)
+    line = document.locate(["source"])[0]
+    return plain(document.data), dataset.source, line, tuple(problems)
 
 
 def _as_data_block(document: Document, name: str) -> Document:
@@ -122,7 +136,8 @@ def add_shared(data: Any, content: Path) -> None:
     if not wanted:
         return
     shared, _ = shared_datasets(content)
-    chosen = {name: shared[name] for name in sorted(wanted) if name in shared}
+    # copies: the parsed file is cached, and a brief's data is its own to change
+    chosen = {name: copy.deepcopy(shared[name]) for name in sorted(wanted) if name in shared}
     if not chosen:
         return
     if own is None:

@@ -13,7 +13,9 @@ from briefgen.project.schema import schema_line
 AUDIENCE_YAML = """\
 {schema}
 # The {name} edition. Every key is optional except `edition`; delete what you
-# do not need. `make check` tells you, with the line, if something is wrong.
+# do not need. `make check` tells you, with the line, if something is wrong;
+# docs/audiences.md lists every key, and messages.yaml here can reword the
+# generated words (Contents, Table 2) per language.
 edition:                      # the label on the cover and in the page header
   en: {title} edition
   zh-Hant: {title}版            # write the Chinese label here: check fails until you do

@@ -8,38 +8,27 @@ project). Without an archive folder nothing is checked here: a clone may lack it
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 from briefgen.errors import Problem, display_path
 from briefgen.project.document import Document
 from briefgen.project.model import SourceRegister
 from briefgen.project.paths import Project
 
-ARCHIVE_VARIABLE = "BRIEFGEN_SOURCE_ARCHIVE"
-
-
-def archive_folder(project: Project, register: SourceRegister) -> Path | None:
-    """The folder of archived source texts, if one is configured and present."""
-    configured = os.environ.get(ARCHIVE_VARIABLE) or getattr(register, "archive", None)
-    if not configured:
-        return None
-    folder = (project.root / configured).resolve()
-    return folder if folder.is_dir() else None
-
 
 def missing_files(
     project: Project, document: Document | None, register: SourceRegister | None
 ) -> Iterator[Problem]:
     """A warning at each `file:` that is not in the archive folder, naming the folder."""
+    from briefgen.project.evidence import archive_folder  # evidence reads with the loader
+
     if document is None or register is None:
         return
     folder = archive_folder(project, register)
-    if folder is None:
+    if folder is None or not folder.is_dir():  # a clone without the archive: evidence warns
         return
     for source_id, source in register.sources.items():
-        name = getattr(source, "file", None)
+        name = source.file
         if not name:
             continue
         path = (folder / name).resolve()

@@ -418,6 +418,7 @@ def test_the_release_fans_out_past_the_threshold_and_runs_one_job_below(workflow
     assert "briefgen release plan" in plan_step
 
 
+@pytest.mark.slow  # loads the whole real project
 def test_the_plan_step_prints_the_outputs_the_workflow_reads(workflow, capsys):
     assert cli.main(["--project", str(ROOT), "release", "plan"]) == 0
     printed = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())

@@ -9,15 +9,18 @@ mistake is found.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
-from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen.edition.sandbox import BoundedEnvironment, ProjectLoader
-from briefgen.errors import Problem
+from briefgen.errors import ContentError, Problem
+from briefgen.files import read_project_text
+from briefgen.limits import MAX_TEMPLATE_BYTES
 from briefgen.project.paths import Project
+from briefgen.project.safeyaml import XML_UNSAFE, describe_character
 
 
 def template_environment(project: Project, audience: str) -> SandboxedEnvironment:
@@ -84,35 +87,32 @@ def _template_location(error: BaseException) -> tuple[Path, int]:
     return Path("templates"), 1
 
 
-#: The templates an edition starts from; whatever they extend, include or import is used too.
-ENTRY_TEMPLATES = ("brief.html.j2", "bilingual.html.j2")
+def template_problems(project: Project) -> Iterator[Problem]:
+    """Every *.j2 under templates/, compiled as the build's Jinja environment would.
 
-
-def used_template_problems(env: SandboxedEnvironment) -> list[Problem]:
-    """Syntax errors in every template an audience's editions can reach.
-
-    Jinja compiles an included template only when the rendering reaches it: a broken
-    table template would pass every edition without a table. The templates named by
-    `extends`, `include` and `import` are followed from the entry templates and
-    compiled, so the build refuses what `check` reports.
-    """
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    waiting = list(ENTRY_TEMPLATES)
-    while waiting:
-        name = waiting.pop()
-        if name in seen:
-            continue
-        seen.add(name)
+    The loader runs this for `check` and `build` alike: Jinja compiles an included
+    template only when rendering reaches it, and a broken template that no edition
+    includes today (a table template while every dataset is shown as a chart) is
+    still broken, so both refuse it."""
+    env = template_environment(project, "")
+    for path in sorted(project.templates.rglob("*.j2")):
         try:
-            source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-            waiting.extend(
-                found for found in meta.find_referenced_templates(env.parse(source)) if found
+            source = read_project_text(path, project.templates, MAX_TEMPLATE_BYTES)
+        except ContentError as error:  # outside templates/, not a file, not UTF-8
+            yield from error.problems
+            continue
+        for match in XML_UNSAFE.finditer(source):
+            line = source.count("\n", 0, match.start()) + 1
+            col = match.start() - source.rfind("\n", 0, match.start())
+            yield Problem(
+                path,
+                line,
+                col,
+                f"{describe_character(match.group())} is not allowed",
+                "delete it: documents cannot hold control characters",
             )
-            env.compile(source, name, filename)
-        except jinja2.TemplateNotFound:
-            continue  # an entry template the audience does not have; a missing include
-            # is reported, at its line, when an edition is rendered
+        name = path.relative_to(project.templates).as_posix()
+        try:
+            env.compile(source, name=name, filename=str(path))
         except jinja2.TemplateSyntaxError as error:
-            problems.append(template_problem(error, Path(filename)))
-    return problems
+            yield template_problem(error, path)

@@ -157,6 +157,9 @@ def collect_project(
         problems.extend(rules.evidence(project, register, briefs))
 
     audiences = _audiences(project, brief_docs, load, problems)
+    from briefgen.edition.environment import template_problems
+
+    problems.extend(template_problems(project))
     loaded = None
     if register is not None and messages is not None:
         loaded = LoadedProject(project, register, messages, audiences, briefs, simplify)
@@ -194,7 +197,6 @@ def _audiences(
     problems: list[Problem],
 ) -> dict[str, Audience]:
     """Every audience folder's settings, checked against the briefs and the base templates."""
-    from briefgen.edition.environment import template_environment, used_template_problems
     from briefgen.project.audiences import block_problems, reference_problems
 
     tags = {
@@ -222,7 +224,6 @@ def _audiences(
         problems.extend(rules.audience_problems(document, audience, tags))
         problems.extend(placeholder_problems(document, folder.name))
         problems.extend(block_problems(project, folder))
-        problems.extend(used_template_problems(template_environment(project, folder.name)))
         if "docx" in audience.formats:
             problems.extend(reference_problems(project, folder.name))
         audiences[folder.name] = audience

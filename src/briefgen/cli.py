@@ -39,6 +39,9 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     build_cmd.add_argument("--plan", action="store_true", help="print the job list; build nothing")
     build_cmd.add_argument("--json", action="store_true", help="with --plan: as JSON, for CI")
+    build_cmd.add_argument(
+        "--shard", metavar="K/N", help="only the K-th of N balanced slices (for CI fan-out)"
+    )
 
     new_cmd = commands.add_parser(
         "new-audience", help="write a commented starting folder for a new audience"
@@ -94,7 +97,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def release_parser(commands: argparse._SubParsersAction) -> None:
-    """`briefgen release build|verify|stage` (see briefgen.engine.release)."""
+    """`briefgen release build|verify|stage|gather` (see briefgen.engine.release and,
+    for gathering the outputs of `build --shard K/N`, briefgen.engine.shards)."""
     release = commands.add_parser(
         "release", help="clean, checksummed release builds; verify or stage a release"
     )
@@ -109,6 +113,13 @@ def release_parser(commands: argparse._SubParsersAction) -> None:
     stage = steps.add_parser("stage", help="copy a verified release flat, for upload")
     stage.add_argument("folder", type=Path)
     stage.add_argument("dest", type=Path)
+    gather = steps.add_parser(
+        "gather", help="merge the outputs of `build --shard K/N` into a verified release"
+    )
+    gather.add_argument("shards", type=Path, nargs="+", help="the shards' --out folders")
+    gather.add_argument(
+        "--out", type=Path, help="release folder (default: <project>/build/release)"
+    )
 
 
 def run_release(args: argparse.Namespace) -> int:
@@ -131,6 +142,12 @@ def run_release(args: argparse.Namespace) -> int:
             f"{args.folder}: verified {len(manifest['artifacts'])} artifacts and "
             f"{len(manifest['archives'])} archive(s) (commit {manifest.get('commit')})"
         )
+    elif args.step == "gather":
+        from briefgen.engine.shards import gather
+
+        root = (args.project or find_root(Path.cwd())).resolve()
+        out = args.out or root / "build" / "release"
+        print(gather(root, args.shards, out).summary())
     else:
         for path in release.stage_release(args.folder, args.dest):
             print(path)
@@ -168,6 +185,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"{'out of date' if args.check else 'wrote'}: {path.relative_to(root)}")
         return 1 if args.check and changed else 0
     out = (args.out or root / "build").resolve()
+    shard = None
+    if args.shard:
+        from briefgen.engine.shards import parse_shard
+
+        shard = parse_shard(args.shard)
     options = dict(
         briefs=args.brief,
         audiences=args.audience,
@@ -177,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
     )
     if args.plan:
-        jobs = run_build(project, out, plan_only=True, **options)
+        jobs = run_build(project, out, plan_only=True, shard=shard, **options)
         if args.json:
             print(json.dumps([plan_entry(job, out, root) for job in jobs], indent=2))
         else:
@@ -185,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
                 print(plan_entry(job, out, root)["target"])
         return 0
     try:
-        summary = run_build(project, out, **options)
+        summary = run_build(project, out, shard=shard, **options)
     except BaseException:  # interrupted, or a worker died: no partial file may stay
         remove_partial_files(out)
         raise
@@ -200,6 +222,15 @@ def run(args: argparse.Namespace) -> int:
         raise BriefgenError(
             f"{len(summary.failed)} artifact(s) could not be built; "
             "earlier files at those paths were left as they were"
+        )
+    if shard:
+        from briefgen.engine.shards import write_receipt
+
+        everything = run_build(project, out, plan_only=True, **options)
+        mine = run_build(project, out, plan_only=True, shard=shard, **options)
+        print(
+            f"shard {shard[0]}/{shard[1]}: "
+            f"{write_receipt(project, out, shard, everything, mine, args.jobs)}"
         )
     return 0
 

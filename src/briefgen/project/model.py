@@ -108,14 +108,21 @@ class OptionalText(Strict):
 
     en: NonEmpty | None = None
     zh_hant: NonEmpty | None = Field(None, alias="zh-Hant")
+    #: The Simplified name derived at load with the project's phrase list (see Text).
+    _derived_hans: str | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _derive_simplified(self, info: ValidationInfo) -> OptionalText:
+        simplify = (info.context or {}).get("simplify")
+        if simplify is not None and self.zh_hant:
+            self._derived_hans = simplify(self.zh_hant)
+        return self
 
     def get(self, lang: str) -> str | None:
         if lang == "en":
             return self.en
         if lang == "zh-Hans" and self.zh_hant:
-            from briefgen.edition.simplified import to_simplified
-
-            return to_simplified(self.zh_hant)
+            return self._derived_hans or to_simplified(self.zh_hant)
         return self.zh_hant if lang.startswith("zh") else None
 
 

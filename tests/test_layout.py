@@ -156,9 +156,7 @@ def mark_calls(glyphs: list[Glyph]) -> list[Glyph]:
                 one.line_size = previous.size
             bases.append(previous)
         if glyph.text.strip() and not glyph.call:
-            previous = glyph
-        elif glyph.text.strip() == "" and glyph.text and not glyph.call:
-            previous = glyph  # a space separates a call from what precedes it
+            previous = glyph  # a space (such as a hair space before a call) is skipped
     return bases
 
 

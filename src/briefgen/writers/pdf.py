@@ -19,7 +19,11 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError
-from briefgen.writers.weasyprint_fixes import keep_footnotes_with_their_calls
+from briefgen.writers.typography import prepare
+from briefgen.writers.weasyprint_fixes import (
+    justify_between_characters,
+    keep_footnotes_with_their_calls,
+)
 
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
@@ -111,6 +115,8 @@ def require_fonts(html: str, template: str) -> None:
 def write_pdf(html: str, base_url: Path, allowed_roots: list[Path], target: Path) -> list[str]:
     """Render `html` to the PDF file `target`; return warnings worth showing the user."""
     keep_footnotes_with_their_calls()
+    justify_between_characters()
+    html = prepare(html)  # clreq bindings, punctuation compression, curly quotes
     fetcher = AssetFetcher(allowed_roots)
     collector = WarningCollector()
     logger = logging.getLogger("weasyprint")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 import textwrap
 
 LOGGER = logging.getLogger(__name__)
@@ -43,4 +44,64 @@ def keep_footnotes_with_their_calls() -> bool:
     )
     block._linebox_layout = namespace["_linebox_layout"]
     _applied = True
+    return True
+
+
+#: Characters a justified Chinese line may stretch after (clreq §3.8, inter-character
+#: justification): ideographs, kana and full-width punctuation.
+CJK_RUN = re.compile("[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_justify_applied = False
+
+
+def justify_between_characters() -> bool:
+    """Let `text-align: justify` stretch Chinese lines between characters.
+
+    WeasyPrint 70 justifies by widening spaces only, so a Chinese line (no spaces)
+    stays up to two characters short of the right edge. This counts each CJK
+    character as a place to stretch and gives it that share as Pango letter spacing
+    when the line is drawn. Guarded: if WeasyPrint's functions change shape, it
+    does nothing and says so; test_layout.py shows whether lines are flush.
+    """
+    global _justify_applied
+    if _justify_applied:
+        return True
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    original_count = inline.count_expandable_spaces
+    original_set_text = line_break.Layout.set_text
+    expected = ("box",), ("self", "text", "justify")
+    if (
+        tuple(inspect.signature(original_count).parameters),
+        tuple(inspect.signature(original_set_text).parameters),
+    ) != expected:
+        LOGGER.warning("WeasyPrint changed: Chinese justification fix not applied")
+        return False
+
+    def count_expandable_spaces(box):
+        count = original_count(box)
+        if isinstance(box, boxes.TextBox):
+            count += sum(len(run) for run in CJK_RUN.findall(box.text))
+        return count
+
+    def set_text(self, text, justify=False):
+        original_set_text(self, text, justify)
+        spacing = int(self.justification_spacing * line_break.TO_UNITS)
+        if not (justify and spacing and CJK_RUN.search(self.text)):
+            return
+        pango = line_break.pango
+        attributes = pango.pango_layout_get_attributes(self.layout)
+        if attributes == line_break.ffi.NULL:
+            attributes = line_break.ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+        for run in CJK_RUN.finditer(self.text):
+            attribute = pango.pango_attr_letter_spacing_new(spacing)
+            attribute.start_index = len(self.text[: run.start()].encode())
+            attribute.end_index = len(self.text[: run.end()].encode())
+            pango.pango_attr_list_change(attributes, attribute)
+        pango.pango_layout_set_attributes(self.layout, attributes)
+
+    inline.count_expandable_spaces = count_expandable_spaces
+    line_break.Layout.set_text = set_text
+    _justify_applied = True
     return True

@@ -53,17 +53,20 @@ def prepare(document: str) -> str:
     if not marker:
         return document
     tokens = TAG.split(marker + body)
-    tokens = _bind_calls(tokens)
     quotes = QuoteState()
+    for index in range(0, len(tokens), 2):  # English first: calls then take curly quotes
+        if index and PASSAGE_START.match(tokens[index - 1]):
+            quotes.previous = " "
+        text = _english(html.unescape(tokens[index]), quotes)
+        tokens[index] = html.escape(text, quote=False)
+    tokens = _bind_calls(tokens)
     out = []
     for index, token in enumerate(tokens):
         if index % 2 == 1:  # a tag
             out.append(token)
-            if PASSAGE_START.match(token):
-                quotes.previous = " "
             continue
         closing_next = index + 1 < len(tokens) and BLOCK_END.match(tokens[index + 1])
-        out.append(_text(token, quotes, bind_end=bool(closing_next)))
+        out.append(_text(token, bind_end=bool(closing_next)))
     return head + "".join(out)
 
 
@@ -74,11 +77,10 @@ class QuoteState:
         self.previous = " "
 
 
-def _text(escaped: str, quotes: QuoteState, bind_end: bool) -> str:
+def _text(escaped: str, bind_end: bool) -> str:
     if not escaped:
         return escaped
     text = html.unescape(escaped)
-    text = _english(text, quotes)
     tail = ""
     if bind_end and (match := LAST_TWO.search(text)):
         text, tail = text[: match.start()], text[match.start() :]

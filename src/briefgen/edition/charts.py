@@ -155,9 +155,9 @@ class ChartRenderer:
             height_in = 1.0 + 0.5 * count
         elif kind in ("barh", "compare"):
             rows = count * (len(content["series"]) if kind == "compare" else 1)
-            height_in = 0.9 + 0.3 * rows
+            height_in = 0.75 + 0.26 * rows
         else:
-            height_in = 2.4
+            height_in = 2.2
         figure, axes = plt.subplots(figsize=(width_in, height_in), layout="constrained")
         if kind == "compare" and content["unit"] == "rank":
             self._rank_dots(axes, content)  # a rank is a position, never a bar length

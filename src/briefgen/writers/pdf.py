@@ -15,14 +15,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError
 from briefgen.writers.typography import prepare
 from briefgen.writers.weasyprint_fixes import (
+    TIGHTER_CSS,
     justify_between_characters,
     keep_footnotes_with_their_calls,
+    lone_last_page,
 )
 
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
@@ -122,8 +124,14 @@ def write_pdf(html: str, base_url: Path, allowed_roots: list[Path], target: Path
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        document = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
-        document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True)
+        source = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
+        options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+        document = source.render(**options)
+        if lone_last_page(document):  # a figure alone on the last page: set tighter
+            tighter = source.render(stylesheets=[CSS(string=TIGHTER_CSS)], **options)
+            if len(tighter.pages) < len(document.pages):
+                document = tighter
+        document.write_pdf(target, **options)
     finally:
         logger.removeHandler(collector)
     warnings = [

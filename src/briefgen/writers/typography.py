@@ -43,7 +43,8 @@ CURLY = {
 RANGE = re.compile(r"(?<![\d-])(\d{1,4})-(\d{1,4})(?![\d-])")
 TAG = re.compile(r"(<[^>]+>)")
 CALL_START = re.compile(r'<(span) class="footnote"|<(sup) class="note-ref"')
-BLOCK_END = re.compile(r"</(p|dd|dt|li|td|th|figcaption|caption|h[1-6])>")
+#: The end of a passage or of a run inside one (a heading's language span, a link).
+BLOCK_END = re.compile(r"</(p|dd|dt|li|td|th|figcaption|caption|h[1-6]|span|a)>")
 PASSAGE_START = re.compile(r"<(p|dd|dt|li|td|th|figcaption|caption|h[1-6])[\s>]")
 
 

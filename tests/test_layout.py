@@ -89,6 +89,7 @@ class Page:
     number: int
     glyphs: list[Glyph]
     edges: tuple[float, float] = (0.0, 0.0)  # the text block's left and right
+    height: float = 842.0
     lines: list[Line] = field(default_factory=list)
 
     @property
@@ -212,7 +213,7 @@ def read(path: Path) -> list[Page]:
         for number, plumbed in enumerate(pdf.pages, 1):
             roles = _roles(plumbed)
             glyphs = [_glyph(c, plumbed.height, roles) for c in plumbed.chars]
-            pages.append(Page(number, glyphs))
+            pages.append(Page(number, glyphs, height=plumbed.height))
             mark_calls(glyphs)
     header = [g for page in pages for g in page.glyphs if not g.roles and g.bottom < 80]
     edges = (min(g.x0 for g in header), max(g.x1 for g in header)) if header else (0, 1e9)
@@ -331,6 +332,25 @@ def test_no_heading_ends_a_page(pdfs):
         if lowest.heading:
             below = [g for g in page.body if g.heading and abs(g.baseline - lowest.baseline) < 1]
             yield where(path, page, f"heading at the foot: {''.join(g.text for g in below)!r}")
+
+    assert_none(pdfs, check)
+
+
+def test_last_page_is_not_a_lone_figure(pdfs):
+    """The last page does not hold only a chart or table with three quarters blank."""
+
+    def check(path, page):
+        if page.number != len(read(path)) or page.number == 1:
+            return
+        body = [g for g in page.body if g.text.strip()]
+        text = [
+            g
+            for g in body
+            if g.size >= 9.5 and not {"Caption", "TD", "TH", "Figure"} & set(g.roles)
+        ]
+        lowest = max((g.bottom for g in page.glyphs if g.chart or g in body), default=0)
+        if body and not text and lowest < 0.4 * page.height:
+            yield where(path, page, f"a lone figure or table, {lowest / page.height:.0%} filled")
 
     assert_none(pdfs, check)
 

@@ -29,7 +29,7 @@ bench: setup
 	$(BIN)/python scripts/bench.py
 
 release: setup
-	$(BIN)/python -m briefgen.engine.release build
+	$(BIN)/briefgen release build
 
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check src tests scripts

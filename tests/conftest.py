@@ -1,22 +1,39 @@
-"""Shared fixtures: the project's own briefs, built once per test session."""
+"""Shared fixtures and helpers: one small project, one edit helper, the CLI.
+
+Test modules import helpers from here (`from conftest import edit, run`), never
+from one another. `project` is the one throwaway project: the real templates (the
+`general` audience only) and sources, and the mini brief of tests/fixtures.
+
+A test that builds a PDF or DOCX, or runs the command line as a subprocess, is
+marked `slow`; so is every test that uses a fixture which builds (`BUILDING`), by
+the hook at the end. `pytest -m "not slow"` runs the fast specifications.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
-from briefgen.engine.build import PROJECT_FILES
+from briefgen import cli
+from briefgen.project.load import PROJECT_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
 sys.path.insert(0, str(Path(__file__).parent))
+#: The one audience the small project builds (others may ask for what the mini brief
+#: lacks, such as section tags, and would only slow each case down).
+AUDIENCE = "general"
 
 BRIEFS = sorted(p.stem for p in (ROOT / "content").glob("*.yaml") if p.name not in PROJECT_FILES)
 LANGS = ["en", "zh-Hant"]
@@ -82,25 +99,93 @@ def expected_citations(brief: str, lang: str) -> int:
     return count + sum(1 for name in data.get("data", {}) if name in shown_tables)
 
 
-FIXTURES = Path(__file__).parent / "fixtures"
+def make_project(folder: Path) -> Path:
+    """A throwaway project: the real templates (one audience) and sources, one small brief."""
+    shutil.copytree(
+        ROOT / "templates",
+        folder / "templates",
+        ignore=lambda parent, names: [
+            name for name in names if Path(parent).name == "audiences" and name != AUDIENCE
+        ],
+    )
+    (folder / "content").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "sources.yaml", folder / "content")
+    shutil.copy(FIXTURES / "mini.yaml", folder / "content" / "mini.yaml")
+    return folder
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A throwaway project: the real templates and sources, one small brief."""
-    # The base templates and the default audience only: fast, and independent of
-    # the other audiences' tag choices.
-    shutil.copytree(
-        ROOT / "templates",
-        tmp_path / "templates",
-        ignore=lambda folder, names: [
-            name for name in names if Path(folder).name == "audiences" and name != "general"
-        ],
-    )
-    (tmp_path / "content").mkdir()
-    shutil.copy(ROOT / "content" / "sources.yaml", tmp_path / "content")
-    shutil.copy(FIXTURES / "mini.yaml", tmp_path / "content" / "mini.yaml")
-    return tmp_path
+    """The one throwaway project (see `make_project`)."""
+    return make_project(tmp_path / "project")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a file by `new`; `old` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line holding `needle`. Lines are split at line feeds only, as YAML
+    and Jinja count them, whatever other breaks a line holds."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` (build caches excluded), by relative path."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and ".cache" not in path.parts
+    }
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(project: Path, *args: str) -> Result:
+    """`briefgen <args>` in `project`, in this process (WeasyPrint is imported once)."""
+    out, err = io.StringIO(), io.StringIO()
+    previous = Path.cwd()
+    os.chdir(project)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(list(args))
+    finally:
+        os.chdir(previous)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def assert_fails_with(project: Path, expected: str) -> str:
+    """`briefgen build` (a subprocess) fails with exit 1 and `expected`; its stderr."""
+    result = briefgen("build", "--jobs", "1", cwd=project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert expected in result.stderr, result.stderr
+    return result.stderr
+
+
+#: A YAML bomb: each line multiplies the one before by nine.
+BILLION_LAUGHS = """\
+title: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
 
 
 @pytest.fixture(scope="session")
@@ -122,3 +207,27 @@ def read_pdf():
         return cache[path]
 
     return read
+
+
+#: Fixtures that build PDFs or DOCX files: a test using one is slow.
+BUILDING = frozenset(
+    {
+        "build_dir",
+        "good",
+        "releases",
+        "copy",
+        "press_only",
+        "two_briefs",
+        "hostile",
+        "libreoffice_pdfs",
+        "edition",
+        "any_edition",
+        "both",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BUILDING & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

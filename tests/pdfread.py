@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from briefgen.inspect import pdf_fonts
+
 MARKER = re.compile(r"^(\d+)\. $")
 
 
@@ -82,20 +84,9 @@ class ReadPdf:
         return found
 
     def fonts(self) -> dict[str, bool]:
-        """Every font used, and whether its program is embedded."""
-        fonts: dict[str, bool] = {}
-        for page in self.reader.pages:
-            for font in page["/Resources"].get("/Font", {}).values():
-                font = font.get_object()
-                descriptor_owner = font
-                if "/DescendantFonts" in font:
-                    descriptor_owner = font["/DescendantFonts"][0].get_object()
-                descriptor = descriptor_owner.get("/FontDescriptor")
-                descriptor = descriptor.get_object() if descriptor else {}
-                fonts[str(font["/BaseFont"])] = any(
-                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
-                )
-        return fonts
+        """Every font used, and whether its program is embedded (as release verification
+        reads it)."""
+        return pdf_fonts(self.reader)
 
     def outline_titles(self) -> list[str]:
         titles: list[str] = []

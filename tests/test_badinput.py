@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from badinput import edit, line_of, make_project, run, snapshot
+from conftest import BILLION_LAUGHS, edit, line_of, make_project, run, snapshot
+
+pytestmark = pytest.mark.slow  # builds PDFs and DOCX files
 
 MINI = "content/mini.yaml"
 SOURCES = "content/sources.yaml"
@@ -29,18 +31,6 @@ BRIEF_HTML = "templates/base/brief.html.j2"
 
 #: `path:LINE:COL: severity: message (hint)`
 PROBLEM_LINE = re.compile(r"^\S+:\d+:\d+: (error|warning): .+$")
-
-BILLION_LAUGHS = """\
-title: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
-e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
-f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
-g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
-h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
-i: [*h, *h, *h, *h, *h, *h, *h, *h, *h]
-"""
 
 
 @dataclass

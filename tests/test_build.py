@@ -8,8 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import briefgen
-from test_errors import edit
+from conftest import briefgen, edit
+
+pytestmark = pytest.mark.slow  # builds PDFs and DOCX files
 
 
 @pytest.fixture

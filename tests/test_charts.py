@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import BRIEFS, LANGS, ROOT, raw_yaml
 
-from briefgen.edition.charts import ChartRenderer, Theme
+from briefgen.edition.charts import ChartRenderer, ChartStyle
 from briefgen.errors import BriefgenError
 from briefgen.project.model import Brief
 
@@ -107,7 +107,7 @@ def test_a_chart_is_drawn_once_and_then_taken_from_the_cache(tmp_path: Path):
     stamp = files.svg.stat().st_mtime_ns
     assert renderer.render(dataset(), "en") == files
     assert files.svg.stat().st_mtime_ns == stamp
-    other = ChartRenderer(tmp_path, Theme(palette=("#000000",))).render(dataset(), "en")
+    other = ChartRenderer(tmp_path, ChartStyle(palette=("#000000",))).render(dataset(), "en")
     assert other.svg != files.svg, "a new theme must give a new chart"
 
 
@@ -120,7 +120,7 @@ def test_no_glyph_is_missing_in_chinese_charts(tmp_path: Path, name: str):
 
 
 def test_a_missing_cjk_font_is_an_error_not_boxes(tmp_path: Path):
-    theme = Theme(cjk_font="No Such CJK Font", latin_font="DejaVu Sans")
+    theme = ChartStyle(cjk_font="No Such CJK Font", latin_font="DejaVu Sans")
     with pytest.raises(BriefgenError, match="missing glyphs"):
         ChartRenderer(tmp_path, theme).render(dataset(), "zh-Hant")
     assert not list(tmp_path.glob("*.svg")), "a failed chart must leave no file"

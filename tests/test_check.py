@@ -10,17 +10,12 @@ import json
 import re
 
 import pytest
-from badinput import ROOT, edit, line_of, make_project, run
+from conftest import ROOT, edit, line_of, run
 
 from briefgen import cli
 
 TODAY = "2025-12-20"  #: a few days after the mini brief's as_of
 PROBLEM_LINE = re.compile(r"^(\S+):(\d+):(\d+): (error|warning): (.+)$")
-
-
-@pytest.fixture
-def project(tmp_path):
-    return make_project(tmp_path / "project")
 
 
 def problems(output: str) -> list[tuple[str, int, str, str]]:
@@ -152,6 +147,7 @@ def test_an_audience_listing_a_brief_that_does_not_exist(project):
     assert f"{where}16: error: brief 'minni' is not in content/ (use one of: mini)" in result.stdout
 
 
+@pytest.mark.slow  # builds the PDFs
 def test_a_template_no_audience_uses_is_compiled_too(project):
     unused = project / "templates/base/unused.html.j2"
     unused.write_text("<p>\n{{ 'unclosed' </p>\n", encoding="utf-8")
@@ -203,6 +199,7 @@ def test_an_audience_folder_without_settings(project):
     assert "templates/audiences/board/audience.yaml:1:1: warning:" in result.stdout
 
 
+@pytest.mark.slow  # renders every edition of the real project
 def test_the_project_itself_has_no_errors():
     result = run(ROOT, "check")
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]
@@ -247,3 +244,53 @@ def test_debug_shows_the_traceback_of_a_content_error_too(project):
     assert run(project, "build").returncode == 1
     with pytest.raises(ContentError):
         run(project, "build", "--debug")
+
+
+# -- whatever the build would refuse, check reports first ---------------------------------
+
+
+def test_an_element_the_docx_writer_refuses_is_located_in_its_template(project):
+    template = project / "templates/audiences/general/brief.html.j2"
+    template.write_text(
+        '{% extends "base/brief.html.j2" %}\n{% block summary %}\n'
+        '  <div class="callout">{{ super() }}</div>\n{% endblock %}\n',
+        encoding="utf-8",
+    )
+    result = run(project, "check", "--today", TODAY)
+    assert result.returncode == 1
+    errors = [p for p in problems(result.stdout) if p[2] == "error"]
+    assert errors == [
+        (
+            "templates/audiences/general/brief.html.j2",
+            3,
+            "error",
+            '<div class="callout"> has a class the DOCX writer does not know (it knows: '
+            "figure-item), so the DOCX edition cannot be built (use the elements listed in "
+            "src/briefgen/writers/docx/vocabulary.py, or build this audience as PDF only "
+            "(formats: [pdf]))",
+        )
+    ]
+    assert "brief.html.j2:3:3: error:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{=talent.app_dev}",
+        "{=talent}",
+        "{= talent.app-dev}",
+        "{=Talent.app-dev}",
+    ],
+)
+def test_a_malformed_figure_reference_is_a_located_error(project, written):
+    brief = project / "content/mini.yaml"
+    edit(brief, "{=talent.app-dev} [@", f"{written} [@")
+    line = line_of(brief, f"{written} [@")
+    expected = f"content/mini.yaml:{line}:15: error: malformed figure reference {written} ("
+    checked = run(project, "check", "--today", TODAY)
+    assert checked.returncode == 1
+    assert expected in checked.stdout
+    built = run(project, "build", "--jobs", "1", "--format", "pdf", "--lang", "en")
+    assert built.returncode == 1
+    assert expected in built.stderr
+    assert not (project / "build").exists()

@@ -312,7 +312,7 @@ HTML_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "caption", "figcaption", "th",
 @pytest.fixture(scope="module")
 def loaded_project():
     from briefgen.edition.render import Project
-    from briefgen.engine.build import load_project
+    from briefgen.project.load import load_project
 
     return load_project(Project(ROOT))
 
@@ -509,7 +509,8 @@ def test_the_same_html_gives_the_same_bytes(tmp_path, png, messages):
 
 def test_the_same_brief_gives_the_same_bytes(tmp_path, messages):
     from briefgen.edition.render import Project
-    from briefgen.engine.build import load_project, plan, render_job_html
+    from briefgen.engine.build import plan, render_job_html
+    from briefgen.project.load import load_project
 
     loaded = load_project(Project(ROOT))
     job = plan(loaded, ["fintech-2030"], ["general"], ["zh-Hant"])[0]

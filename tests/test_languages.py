@@ -6,8 +6,18 @@ import re
 
 import opencc
 import pytest
-from conftest import BRIEFS, ROOT, briefgen, expected_citations, raw_yaml
-from test_errors import assert_fails_with, edit, line_of
+from conftest import (
+    BRIEFS,
+    ROOT,
+    assert_fails_with,
+    briefgen,
+    edit,
+    expected_citations,
+    line_of,
+    raw_yaml,
+)
+
+pytestmark = pytest.mark.slow  # builds PDFs and DOCX files
 
 TO_SIMPLIFIED = opencc.OpenCC("t2s")
 CJK = re.compile(r"[\u4e00-\u9fff]")

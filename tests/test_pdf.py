@@ -9,6 +9,8 @@ import subprocess
 import pytest
 from conftest import BRIEFS, LANGS, ROOT, expected_citations, names_source, raw_yaml
 
+pytestmark = pytest.mark.slow  # builds PDFs and DOCX files
+
 EDITIONS = [(brief, lang) for brief in BRIEFS for lang in LANGS]
 # Characters that exist only in Simplified Chinese; none may appear in a zh-Hant edition.
 SIMPLIFIED_ONLY = set(

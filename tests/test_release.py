@@ -13,33 +13,31 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import ROOT, make_project
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
+from briefgen import cli, inspect
 from briefgen.engine import release
-from briefgen.engine.build import load_project, plan
+from briefgen.engine.build import plan
+from briefgen.project.load import load_project
 from briefgen.project.paths import Project
+
+pytestmark = pytest.mark.slow  # builds PDFs and DOCX files
 
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
 
 
-def make_project(folder: Path) -> Path:
+def make_two_audiences(folder: Path) -> Path:
     """The mini brief with the real templates and sources, and two audiences: `general`
     as it is, and `press` (English PDF only), so there are two archives."""
-    shutil.copytree(ROOT / "templates", folder / "templates")
-    for audience in (folder / "templates" / "audiences").iterdir():
-        if audience.name != "general":
-            shutil.rmtree(audience)
+    make_project(folder)
     press = folder / "templates" / "audiences" / "press"
     press.mkdir()
     (press / "audience.yaml").write_text(
         "edition: {en: Press edition, zh-Hant: 新聞版}\nlanguages: [en]\nformats: [pdf]\n",
         encoding="utf-8",
     )
-    (folder / "content").mkdir()
-    shutil.copy(ROOT / "content" / "sources.yaml", folder / "content")
-    shutil.copy(FIXTURES / "mini.yaml", folder / "content" / "mini.yaml")
     return folder
 
 
@@ -47,7 +45,7 @@ def make_project(folder: Path) -> Path:
 def releases(tmp_path_factory) -> tuple[Path, Path]:
     """The same project released from two different folders: the first in worker
     processes, as `make release` does, the second in this process (faster here)."""
-    first = make_project(tmp_path_factory.mktemp("checkout-a") / "briefs")
+    first = make_two_audiences(tmp_path_factory.mktemp("checkout-a") / "briefs")
     second = tmp_path_factory.mktemp("elsewhere") / "another-checkout"
     shutil.copytree(first, second)
     outs = []
@@ -224,7 +222,7 @@ def test_the_source_commit_is_heads_and_marked_dirty_with_tracked_changes(tmp_pa
 
 def test_a_sound_release_verifies(releases, capsys):
     assert release.verify_release(releases[0]) == []
-    assert release.main(["verify", str(releases[0])]) == 0
+    assert cli.main(["release", "verify", str(releases[0])]) == 0
     assert "verified 9 artifacts and 2 archive(s)" in capsys.readouterr().out
 
 
@@ -237,7 +235,7 @@ def test_a_tampered_artifact_fails_verification_naming_it(copy, capsys):
     assert problems
     assert all(problem.startswith("general/mini.zh-Hant.pdf: ") for problem in problems)
     assert any("checksum mismatch" in problem for problem in problems)
-    assert release.main(["verify", str(copy)]) == 1
+    assert cli.main(["release", "verify", str(copy)]) == 1
     err = capsys.readouterr().err
     assert "general/mini.zh-Hant.pdf: checksum mismatch" in err
     assert "not verified" in err
@@ -333,13 +331,13 @@ def test_artifacts_are_read_back_even_when_checksums_agree(copy):
 @pytest.fixture
 def press_only(tmp_path) -> Path:
     """The project with one audience and one artifact: a release in two seconds."""
-    root = make_project(tmp_path / "project")
+    root = make_two_audiences(tmp_path / "project")
     shutil.rmtree(root / "templates" / "audiences" / "general")
     return root
 
 
 def test_a_failed_verification_fails_the_release_build(press_only, monkeypatch):
-    monkeypatch.setattr(release, "check_pdf", lambda path, pages: ["pretend: a blank page"])
+    monkeypatch.setattr(inspect, "check_pdf", lambda path, pages: ["pretend: a blank page"])
     with pytest.raises(release.BriefgenError) as caught:
         release.build_release(press_only, press_only / "build" / "release", workers=1)
     lines = str(caught.value).splitlines()
@@ -379,10 +377,10 @@ def test_stage_copies_the_release_flat_for_upload(releases, tmp_path):
 
 
 def test_the_command_line_builds_and_verifies(press_only):
-    """`python -m briefgen.release build` as `make release` runs it."""
+    """`briefgen release build` as `make release` runs it."""
     root = press_only
     result = subprocess.run(
-        [sys.executable, "-m", "briefgen.engine.release", "build", "--jobs", "1"],
+        [str(Path(sys.executable).parent / "briefgen"), "release", "build", "--jobs", "1"],
         cwd=root / "content",  # the project is found from a folder inside it
         capture_output=True,
         text=True,

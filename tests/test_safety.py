@@ -11,13 +11,11 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
-from badinput import edit, make_project, run
+from conftest import BILLION_LAUGHS, edit, make_project, run
 from pypdf import PdfReader
-from test_badinput import BILLION_LAUGHS
 
 from briefgen.errors import ContentError
 from briefgen.project.load import read_yaml
@@ -26,10 +24,10 @@ from briefgen.writers.pdf import AssetFetcher
 
 def refused(path: Path, text: str) -> ContentError:
     path.write_text(text, encoding="utf-8")
-    started = time.perf_counter()
+    # The bound is on work, not wall time: the refusal names the limit that stopped
+    # the expansion (each test asserts it). Timings belong in `make bench`.
     with pytest.raises(ContentError) as caught:
         read_yaml(path)
-    assert time.perf_counter() - started < 1.0, "refusing took more than a second"
     return caught.value
 
 

@@ -1,4 +1,4 @@
-"""Command line: `briefgen build` and `briefgen check`.
+"""Command line: every command of briefgen (build, check, new-audience, release).
 
 Errors are printed as one line each (`file:line:col: error: … (hint)`) with a
 non-zero exit; a traceback appears only with `--debug`.
@@ -16,18 +16,7 @@ from pathlib import Path
 from briefgen.engine.build import Summary, run_build
 from briefgen.errors import BriefgenError
 from briefgen.files import remove_partial_files
-from briefgen.project.paths import MAX_AGE_DAYS, Project
-
-
-def find_root(start: Path) -> Path:
-    """The project folder: the nearest one up from `start` with content/ and templates/."""
-    for folder in [start, *start.parents]:
-        if (folder / "content").is_dir() and (folder / "templates").is_dir():
-            return folder
-    raise BriefgenError(
-        f"{start}: no project here (a folder with content/ and templates/); "
-        "run briefgen from the project or pass --project"
-    )
+from briefgen.project.paths import MAX_AGE_DAYS, Project, find_root
 
 
 def parser() -> argparse.ArgumentParser:
@@ -71,12 +60,57 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--today", type=iso_date, help="the date to measure ages from (default: today)"
     )
+    release_parser(commands)
     for command in (build_cmd, check_cmd):
         # also accepted after the command: `briefgen build --debug`
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
         )
     return main
+
+
+def release_parser(commands: argparse._SubParsersAction) -> None:
+    """`briefgen release build|verify|stage` (see briefgen.engine.release)."""
+    release = commands.add_parser(
+        "release", help="clean, checksummed release builds; verify or stage a release"
+    )
+    steps = release.add_subparsers(dest="step", required=True)
+    build = steps.add_parser("build", help="clean build of the whole matrix, checksummed")
+    build.add_argument("--out", type=Path, help="release folder (default: <project>/build/release)")
+    build.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: CPUs)"
+    )
+    verify = steps.add_parser("verify", help="verify an existing release folder")
+    verify.add_argument("folder", type=Path, nargs="?", default=Path("build/release"))
+    stage = steps.add_parser("stage", help="copy a verified release flat, for upload")
+    stage.add_argument("folder", type=Path)
+    stage.add_argument("dest", type=Path)
+
+
+def run_release(args: argparse.Namespace) -> int:
+    """Build, verify or stage a release; a problem is one line naming the file."""
+    from briefgen.engine import release
+
+    if args.step == "build":
+        root = (args.project or find_root(Path.cwd())).resolve()
+        out = args.out or root / "build" / "release"
+        print(release.build_release(root, out, args.jobs).summary())
+    elif args.step == "verify":
+        problems = release.verify_release(args.folder)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print(f"{args.folder}: {len(problems)} problem(s); not verified", file=sys.stderr)
+            return 1
+        manifest = json.loads((args.folder / release.MANIFEST).read_text(encoding="utf-8"))
+        print(
+            f"{args.folder}: verified {len(manifest['artifacts'])} artifacts and "
+            f"{len(manifest['archives'])} archive(s) (commit {manifest.get('commit')})"
+        )
+    else:
+        for path in release.stage_release(args.folder, args.dest):
+            print(path)
+    return 0
 
 
 def iso_date(text: str) -> dt.date:
@@ -87,6 +121,8 @@ def iso_date(text: str) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "release":  # verify and stage need no project
+        return run_release(args)
     root = (args.project or find_root(Path.cwd())).resolve()
     project = Project(root)
     if args.command == "check":
@@ -176,9 +212,11 @@ def main(argv: list[str] | None = None) -> int:
         for line in error.lines():
             print(line, file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted; no partial file was left behind", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as error:  # Ctrl-C, or SIGTERM (build.Terminated): 128 + signal
+        signum = getattr(error, "signum", 2)
+        what = "terminated" if signum != 2 else "interrupted"
+        print(f"{what}; no partial file was left behind", file=sys.stderr)
+        return 128 + signum
     except Exception as error:  # a bug, not an author's mistake: say so, in one line
         if args.debug:
             raise

@@ -36,7 +36,7 @@ PNG_DPI = 200
 
 
 @dataclass(frozen=True)
-class Theme:
+class ChartStyle:
     """The house style of a chart; an audience can set its own colours and fonts."""
 
     palette: tuple[str, ...] = ("#0b5d7a", "#7fb3c8", "#d08c2b", "#5b6770")
@@ -83,9 +83,9 @@ def chart_content(dataset: Dataset, lang: str) -> dict:
 class ChartRenderer:
     """Draws charts into a cache folder and returns their files."""
 
-    def __init__(self, cache_dir: Path, theme: Theme | None = None):
+    def __init__(self, cache_dir: Path, theme: ChartStyle | None = None):
         self.cache_dir = cache_dir
-        self.theme = theme or Theme()
+        self.theme = theme or ChartStyle()
 
     def render(self, dataset: Dataset, lang: str) -> ChartFiles:
         content = chart_content(dataset, lang)
@@ -102,9 +102,12 @@ class ChartRenderer:
             ).encode()
         ).hexdigest()[:20]
         files = ChartFiles(self.cache_dir / f"{key}.svg", self.cache_dir / f"{key}.png", WIDTH_MM)
-        if not (files.svg.exists() and files.png.exists()):
+        digests = self.cache_dir / f"{key}.sha256"
+        if not _verified(files, digests):  # missing, truncated or altered: drawn again
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             self._draw(content, files)
+            with atomic_output(digests) as temporary:
+                temporary.write_text(json.dumps(_digests(files)), encoding="utf-8")
         return files
 
     def _rc(self, lang: str) -> dict:
@@ -380,6 +383,23 @@ def wrap_labels(labels: list[str], lang: str, width: int) -> list[str]:
             "\n".join(label[i : i + width] for i in range(0, len(label), width)) for label in labels
         ]
     return ["\n".join(textwrap.wrap(label, width)) or label for label in labels]
+
+
+def _digests(files: ChartFiles) -> dict[str, str]:
+    return {
+        path.suffix: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in (files.svg, files.png)
+    }
+
+
+def _verified(files: ChartFiles, digests: Path) -> bool:
+    """Whether the cached chart files are the ones drawn (their content hashes match)."""
+    try:
+        return all(p.is_file() for p in (files.svg, files.png, digests)) and json.loads(
+            digests.read_text(encoding="utf-8")
+        ) == _digests(files)
+    except (OSError, ValueError):
+        return False
 
 
 def _save(figure, target: Path, **options) -> None:

@@ -16,9 +16,7 @@ from markdown_it.rules_inline import StateInline
 from markupsafe import Markup, escape
 
 from briefgen.edition.i18n import Messages, partial_date
-from briefgen.project.model import FIGURE_REFERENCE, Source, SourceRegister
-
-_GROUP_AT = re.compile(r"\[@([^\]\s;]+(?:\s*;\s*@[^\]\s;]+)*)\]")
+from briefgen.project.model import CITATION_GROUP, FIGURE_REFERENCE, Source, SourceRegister
 
 
 def format_source(source: Source, lang: str, messages: Messages) -> str:
@@ -92,16 +90,27 @@ class SharedNoteCiter(Citer):
             texts.append(join.join(sources) + self.messages.t("citation_end", lang))
         return " ".join(texts)
 
+    def footnote(self, source_ids: list[str]) -> Markup:
+        """The note, keyed (`data-note`) so that the other column's calls can be
+        numbered in document order once the edition is rendered."""
+        self.count += 1
+        self.cited.extend(i for i in source_ids if i not in self.cited)
+        return Markup('<span class="footnote" data-sources="{}" data-note="{}">{}</span>').format(
+            " ".join(source_ids), self.count, self.note_text(source_ids)
+        )
+
 
 class NoteReferenceCiter(Citer):
     """The other column of a bilingual edition: it calls the notes the first column
-    sets, by number, in the same order."""
+    sets. Each call names its note by key (`data-note`); the number it shows is
+    set after rendering, from where the note stands in the document
+    (`render.number_note_calls`), so a template that reorders sections keeps them right."""
 
     def footnote(self, source_ids: list[str]) -> Markup:
         self.count += 1
         self.cited.extend(i for i in source_ids if i not in self.cited)
-        return Markup('<sup class="note-ref" data-sources="{}">{}</sup>').format(
-            " ".join(source_ids), self.count
+        return Markup('<sup class="note-ref" data-sources="{}" data-note="{}">{}</sup>').format(
+            " ".join(source_ids), self.count, self.count
         )
 
 
@@ -109,7 +118,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     """markdown-it inline rule: `[@a]` or `[@a; @b]` at the current position."""
     if state.src[state.pos : state.pos + 2] != "[@":
         return False
-    match = _GROUP_AT.match(state.src, state.pos)
+    match = CITATION_GROUP.match(state.src, state.pos)
     if not match:
         return False
     if not silent:

@@ -8,7 +8,10 @@ naturally in its language and a designer can reword it without Python.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from babel.numbers import format_decimal, format_percent
 
 from briefgen.edition.simplified import to_simplified
 from briefgen.errors import ContentError
-from briefgen.project.load import read_yaml
+from briefgen.project.document import read_yaml
 
 
 @dataclass(frozen=True)
@@ -38,15 +41,70 @@ LANGUAGES: dict[str, Language] = {
 AUTHORED = ("en", "zh-Hant")
 
 
+#: A placeholder is a plain name: `{number}`, never `{v.attr}`, `{v[0]}`, `{v!r}`, `{v:>9}`.
+_PLACEHOLDER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: The values a placeholder may take: text, numbers and dates, shown with str().
+PLAIN_VALUES = (str, int, float, decimal.Decimal, dt.date)
+
+
+class MessageError(Exception):
+    """A message asked for with a value it cannot show (raised inside a template)."""
+
+
+def parse_message(text: str) -> list[str | tuple[str]]:
+    """A catalogue text as literal parts and `(name,)` placeholders; ValueError if a
+    placeholder is anything but a plain name.
+
+    `str.format` would follow `{v.__init__.__globals__[...]}` into any object a
+    template passes: catalogue text is data, so it gets only name substitution.
+    """
+    parts: list[str | tuple[str]] = []
+    for literal, name, spec, conversion in string.Formatter().parse(text):
+        if literal:
+            parts.append(literal)
+        if name is None:
+            continue
+        if not _PLACEHOLDER.fullmatch(name) or spec or conversion:
+            shown = (
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+            raise ValueError(f"the placeholder {shown} is not a plain name")
+        parts.append((name,))
+    return parts
+
+
 class Messages:
     """The message catalogue: `t(key, lang, **values)`."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, simplify: Callable[[str], str] = to_simplified):
         document = read_yaml(path)
         self.path = path
+        #: the project's zh-Hans converter (with its phrase list), given by the loader
+        self.simplify = simplify
         self._catalogue: dict[str, dict[str, str]] = {}
         problems = []
+        if not isinstance(document.data, dict):
+            raise ContentError(
+                [
+                    document.problem(
+                        [], "the catalogue is not a mapping", "write key: {en: …, zh-Hant: …}"
+                    )
+                ]
+            )
         for key, texts in document.data.items():
+            if not isinstance(texts, dict):
+                problems.append(
+                    document.problem(
+                        [key],
+                        f"message '{key}' is not a mapping of languages",
+                        "write {en: …, zh-Hant: …}",
+                    )
+                )
+                continue
             missing = [lang for lang in AUTHORED if not (texts or {}).get(lang)]
             if missing:
                 problems.append(
@@ -56,29 +114,51 @@ class Messages:
                         "add the missing language",
                     )
                 )
+            for lang, text in texts.items():
+                try:
+                    parse_message(str(text))
+                except ValueError as error:
+                    problems.append(
+                        document.problem(
+                            [key, lang],
+                            f"message '{key}': {error}",
+                            "write placeholders as {name}; use {{ and }} for braces",
+                        )
+                    )
             self._catalogue[str(key)] = {lang: str(text) for lang, text in (texts or {}).items()}
         if problems:
             raise ContentError(problems)
 
-    def t(self, key: str, lang: str, **values: object) -> str:
+    def _template(self, key: str, lang: str) -> str:
         if lang == "zh-Hans" and "zh-Hans" not in self._catalogue.get(key, {}):
-            template = to_simplified(self.t(key, "zh-Hant"))
-        else:
-            try:
-                template = self._catalogue[key][lang]
-            except KeyError:
-                raise KeyError(f"{self.path}: no message '{key}' for language {lang!r}") from None
-        return template.format(**values) if values else template
+            return self.simplify(self._template(key, "zh-Hant"))
+        try:
+            return self._catalogue[key][lang]
+        except KeyError:
+            raise KeyError(f"{self.path}: no message '{key}' for language {lang!r}") from None
+
+    def t(self, key: str, lang: str, **values: object) -> str:
+        """The message, its placeholders filled with str() of plain values."""
+        text = []
+        for part in parse_message(self._template(key, lang)):
+            if isinstance(part, str):
+                text.append(part)
+                continue
+            name = part[0]
+            if name not in values:
+                raise MessageError(f"message '{key}' needs a value for {{{name}}}")
+            value = values[name]
+            if not isinstance(value, PLAIN_VALUES) or isinstance(value, bool):
+                raise MessageError(
+                    f"message '{key}': {{{name}}} may be a text, number or date, "
+                    f"not {type(value).__name__}"
+                )
+            text.append(str(value))
+        return "".join(text)
 
     def fields(self, key: str, lang: str) -> list[str | tuple[str]]:
         """A message split into literal text and `(placeholder,)` parts (for CSS content)."""
-        parts: list[str | tuple[str]] = []
-        for literal, field, _, _ in string.Formatter().parse(self.t(key, lang)):
-            if literal:
-                parts.append(literal)
-            if field:
-                parts.append((field,))
-        return parts
+        return parse_message(self._template(key, lang))
 
 
 def long_date(value: dt.date, lang: str) -> str:

@@ -9,13 +9,12 @@ safe Markup), so a designer never deals with language keys or Markdown.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from briefgen.edition.charts import ChartRenderer
 from briefgen.edition.cite import (
     Citer,
     InlineMarkdown,
@@ -23,19 +22,48 @@ from briefgen.edition.cite import (
     SharedNoteCiter,
     format_source,
 )
+from briefgen.edition.environment import template_environment, template_problem
 from briefgen.edition.i18n import LANGUAGES, Messages, format_value, long_date
+from briefgen.edition.sandbox import render_bounded
+from briefgen.errors import BriefgenError, ContentError, Problem
 from briefgen.project.model import (
     Audience,
+    Block,
     Brief,
     Bullets,
     ChartRef,
     Dataset,
     Paragraph,
+    Section,
     SourceRegister,
     TableRef,
     Text,
 )
 from briefgen.project.paths import Project
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from briefgen.project.load import LoadedProject
+
+__all__ = ["BilingualView", "BriefView", "edition_html", "render_html", "template_environment"]
+
+
+class ChartFiles(Protocol):
+    """A drawn chart: its SVG (for the PDF) and PNG (for the DOCX)."""
+
+    svg: Path
+    png: Path
+    width_mm: int
+
+
+class Charts(Protocol):
+    """What draws an edition's charts: `edition.charts.ChartRenderer`, or `check`'s
+    placeholders (which validate the chart and draw nothing)."""
+
+    def render(self, dataset: Dataset, lang: str) -> ChartFiles: ...
 
 
 @dataclass
@@ -83,28 +111,6 @@ class SectionView:
     blocks: list[ParagraphView | BulletsView | TableView | FigureView] = field(default_factory=list)
 
 
-def template_environment(project: Project, audience: str) -> SandboxedEnvironment:
-    """Jinja with autoescape, undefined names as errors, and the audience's folder first.
-
-    The sandbox matters because audience templates may come from outside the team.
-    """
-    loader = jinja2.FileSystemLoader(
-        [
-            str(project.audience_dir(audience)),
-            str(project.templates / "base"),
-            # so that an audience's template can `{% extends "base/brief.html.j2" %}`
-            str(project.templates),
-        ]
-    )
-    return SandboxedEnvironment(
-        loader=loader,
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 class BriefView:
     """The brief in one language, as the template sees it."""
 
@@ -116,9 +122,13 @@ class BriefView:
         register: SourceRegister,
         messages: Messages,
         lang: str,
-        charts: ChartRenderer,
+        charts: Charts,
         citer: Citer | None = None,
+        logo: str | None = None,
     ):
+        # Long on purpose: it lists every field a template sees, in the order the
+        # edition cites its sources (summary, key figures, sections), which is the
+        # order its notes are numbered in; split up, that order would be hidden.
         self.name = name
         self.lang = lang
         self.language = LANGUAGES[lang]
@@ -137,7 +147,9 @@ class BriefView:
         self.as_of_iso = brief.as_of.isoformat()
         self.edition = text(audience.edition)
         self.classification = text(audience.classification) if audience.classification else None
-        self.summary = [md(text(paragraph)) for paragraph in brief.summary]
+        plain = audience.plain_language
+        summary = brief.plain_summary if plain and brief.plain_summary else brief.summary
+        self.summary = [md(text(paragraph)) for paragraph in summary]
         self.key_figures = [
             {
                 "value": md(text(figure.value)),
@@ -146,6 +158,8 @@ class BriefView:
             }
             for figure in brief.key_figures
         ]
+        #: The author's own assessment (e.g. the board's points), in the reader's language.
+        self.assessment = [md(text(item)) for item in brief.assessment]
         self.tables: list[TableView] = []
         self.figures: list[FigureView] = []
         self.sections: list[SectionView] = []
@@ -160,33 +174,41 @@ class BriefView:
                         self.figures.append(chart)
                         self.highlights.append(chart)
             chosen = []
+        skipped = _shown_once(chosen, audience.show)
         for section in chosen:
+            blocks = [b for b in section.blocks if not any(b is other for other in skipped)]
             view = SectionView(section.id, text(section.title), list(section.tags))
-            for block in section.blocks:
-                if isinstance(block, Paragraph):
-                    wording = block.plain if audience.plain_language and block.plain else None
-                    view.blocks.append(ParagraphView(md(text(wording or block.paragraph))))
-                elif isinstance(block, Bullets):
-                    view.blocks.append(BulletsView([md(text(item)) for item in block.bullets]))
-                elif isinstance(block, TableRef):
-                    table = self._table(block.table, brief.data[block.table], md)
-                    self.tables.append(table)
-                    view.blocks.append(table)
-                elif isinstance(block, ChartRef):
-                    chart = self._chart(block.chart, brief.data[block.chart])
-                    self.figures.append(chart)
-                    view.blocks.append(chart)
+            view.blocks = [self._block(block, plain, md) for block in blocks]
             self.sections.append(view)
         self.keywords = [section.title for section in self.sections]
         self.cover_note = text(audience.cover.note) if audience.cover.note else None
         self.theme = audience.theme
-        self.logo: str | None = None  #: the audience's logo as a data: URL (set by the build)
+        self.logo = logo  #: the audience's logo as a data: URL
         #: With `source_list`: every source the edition cites, in full, in order of first use.
         self.sources = (
             [format_source(register.sources[i], lang, messages) for i in self.citer.cited]
             if audience.source_list
             else []
         )
+
+    def _block(
+        self, block: Block, plain: bool, md: InlineMarkdown
+    ) -> ParagraphView | BulletsView | TableView | FigureView:
+        """One block of a section in this edition's language (and wording, with `plain`);
+        tables and charts are numbered in the order they are met."""
+        if isinstance(block, Paragraph):
+            wording = block.plain if plain and block.plain else block.paragraph
+            return ParagraphView(md(wording.get(self.lang)))
+        if isinstance(block, Bullets):
+            items = block.plain if plain and block.plain else block.bullets
+            return BulletsView([md(item.get(self.lang)) for item in items])
+        if isinstance(block, TableRef):
+            table = self._table(block.table, self._data[block.table], md)
+            self.tables.append(table)
+            return table
+        chart = self._chart(block.chart, self._data[block.chart])
+        self.figures.append(chart)
+        return chart
 
     def _table(self, name: str, dataset: Dataset, md: InlineMarkdown) -> TableView:
         lang = self.lang
@@ -249,6 +271,20 @@ class BriefView:
         return Markup(" ".join(parts))
 
 
+def _shown_once(sections: list[Section], show: str) -> list[TableRef | ChartRef]:
+    """The blocks to leave out so that a dataset drawn as a chart and also given as a
+    table is shown once in the edition: as its chart or as its table (`show`)."""
+    if show == "both":
+        return []
+    blocks = [block for section in sections for block in section.blocks]
+    charts = {block.chart for block in blocks if isinstance(block, ChartRef)}
+    tables = {block.table for block in blocks if isinstance(block, TableRef)}
+    both = charts & tables
+    if show == "chart":
+        return [b for b in blocks if isinstance(b, TableRef) and b.table in both]
+    return [b for b in blocks if isinstance(b, ChartRef) and b.chart in both]
+
+
 @dataclass
 class Pair:
     """One row of the bilingual edition: the same block in English and in Chinese."""
@@ -272,7 +308,8 @@ class BilingualView:
         audience: Audience,
         register: SourceRegister,
         messages: Messages,
-        charts: ChartRenderer,
+        charts: Charts,
+        logo: str | None = None,
     ):
         self.name = name
         self.lang = "bilingual"
@@ -311,7 +348,7 @@ class BilingualView:
         self.highlights: list[FigureView] = []  # a summary edition shows none side by side
         self.keywords = self.en.keywords + self.zh.keywords
         self.theme = self.en.theme
-        self.logo: str | None = None
+        self.logo = logo
         self.cover_note = self.en.cover_note
         self.sources = self.en.sources
         self.summary = [Pair(*pair) for pair in zip(self.en.summary, self.zh.summary, strict=True)]
@@ -344,15 +381,85 @@ class BilingualView:
         return Markup(f'{self.en.css_content(key)} "  ·  " {self.zh.css_content(key)}')
 
 
-def render_html(project: Project, audience_name: str, view: BriefView | BilingualView) -> str:
-    """Render the audience's template (which extends the base) for one edition."""
-    env = template_environment(project, audience_name)
+def render_html(
+    project: Project,
+    audience_name: str,
+    view: BriefView | BilingualView,
+    env: SandboxedEnvironment | None = None,
+) -> str:
+    """Render the audience's template (which extends the base) for one edition.
+
+    `env`: the audience's environment, when several editions share its compiled templates.
+    """
+    env = env or template_environment(project, audience_name)
     name = "bilingual.html.j2" if view.bilingual else "brief.html.j2"
     template = env.get_template(name)
-    return template.render(doc=view, t=view.t, css_content=view.css_content, css_string=css_string)
+    return render_bounded(
+        template, doc=view, t=view.t, css_content=view.css_content, css_string=css_string
+    )
 
 
 def css_string(text: str) -> Markup:
     """A text as a quoted CSS string (for `content:` in page margins)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
     return Markup(f'"{escaped}"')
+
+
+def edition_html(
+    loaded: LoadedProject,
+    brief: str,
+    audience: str,
+    lang: str,
+    charts: Charts,
+    env: SandboxedEnvironment | None = None,
+) -> str:
+    """The intermediate HTML of one edition; a template's error is a located problem."""
+    from briefgen.project.audiences import logo_data_url
+
+    settings = loaded.audiences[audience]
+    logo = logo_data_url(loaded.project, audience, settings)
+    parts = (loaded.briefs[brief], brief, settings, loaded.register, loaded.messages)
+    view: BriefView | BilingualView
+    if lang == "bilingual":
+        view = BilingualView(*parts, charts, logo=logo)
+    else:
+        view = BriefView(*parts, lang, charts, logo=logo)
+    try:
+        html = render_html(loaded.project, audience, view, env)
+    except BriefgenError:
+        raise
+    except Exception as error:  # a template's error, e.g. an undefined name
+        raise ContentError([template_problem(error)]) from None
+    if view.bilingual:
+        own = loaded.project.audience_dir(audience) / "bilingual.html.j2"
+        base = loaded.project.templates / "base" / "bilingual.html.j2"
+        html = number_note_calls(html, own if own.is_file() else base)
+    return html
+
+
+_NOTE = re.compile(r'<span class="footnote"[^>]*?\sdata-note="(\d+)"')
+_NOTE_CALL = re.compile(r'(<sup class="note-ref"[^>]*?\sdata-note="(\d+)"[^>]*>)[^<]*(</sup>)')
+
+
+def number_note_calls(html: str, template: Path) -> str:
+    """Number the bilingual edition's note calls as the notes they call are numbered:
+    in the order the notes stand in the document (as WeasyPrint and Word number them),
+    whatever order the template rendered the two columns in."""
+    numbers: dict[str, int] = {}
+    for match in _NOTE.finditer(html):
+        numbers.setdefault(match.group(1), len(numbers) + 1)
+    missing = sorted({m.group(2) for m in _NOTE_CALL.finditer(html)} - set(numbers), key=int)
+    if missing:
+        raise ContentError(
+            [
+                Problem(
+                    template,
+                    1,
+                    1,
+                    f"the Chinese column calls {len(missing)} note(s) the English column "
+                    "does not set",
+                    "show the same sections and blocks in both columns",
+                )
+            ]
+        )
+    return _NOTE_CALL.sub(lambda m: f"{m.group(1)}{numbers[m.group(2)]}{m.group(3)}", html)

@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -21,77 +20,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.engine.incremental import BuildState, Fingerprints, Job
-from briefgen.errors import BriefgenError, ContentError, Problem, display_path
-from briefgen.files import atomic_output
+from briefgen.engine.lifecycle import die_with_parent, stop_workers, terminate_as_interrupt
+from briefgen.errors import BriefgenError, display_path
+from briefgen.files import atomic_output, remove_partial_files, write_failure
 from briefgen.project.paths import Project
 
-if TYPE_CHECKING:  # the heavy modules are imported when something is built
-    from briefgen.edition.i18n import Messages
-    from briefgen.project.model import Audience, Brief, SourceRegister
+if TYPE_CHECKING:  # the loader and the renderers are imported when something is built
+    from briefgen.edition.charts import ChartStyle
+    from briefgen.project.load import LoadedProject
+    from briefgen.project.model import Theme
 
-__all__ = ["Job", "LoadedProject", "Project", "build", "load_project", "plan", "run_build"]
-
-
-@dataclass
-class LoadedProject:
-    """Everything a build reads, validated."""
-
-    project: Project
-    register: SourceRegister
-    messages: Messages
-    audiences: dict[str, Audience]
-    briefs: dict[str, Brief]
-
-
-def load_project(project: Project) -> LoadedProject:
-    """Load and validate all inputs, collecting every problem before failing."""
-    from briefgen.edition import simplified
-    from briefgen.edition.i18n import Messages
-    from briefgen.project.load import load_audience, load_brief, load_phrases, load_sources
-
-    problems: list[Problem] = []
-
-    def attempt(loader, *args):
-        try:
-            return loader(*args)
-        except ContentError as error:
-            problems.extend(error.problems)
-            return None
-
-    register = attempt(load_sources, project.content / "sources.yaml")
-    phrases = project.content / "zh-Hans.yaml"
-    if phrases.is_file():
-        overrides = attempt(load_phrases, phrases)
-        simplified.configure(overrides.phrases if overrides else {})
-    messages = attempt(Messages, project.templates / "base" / "messages.yaml")
-    audiences = {}
-    for path in sorted((project.templates / "audiences").glob("*/audience.yaml")):
-        audience = attempt(load_audience, path)
-        if audience is not None:
-            audiences[path.parent.name] = audience
-    briefs = {}
-    if register is not None:
-        for path in brief_paths(project):
-            brief = attempt(load_brief, path, register)
-            if brief is not None:
-                briefs[path.stem] = brief
-    if not problems:
-        from briefgen.project.audiences import audience_problems
-
-        for name, audience in audiences.items():
-            problems.extend(audience_problems(project, name, audience, briefs))
-    if problems:
-        raise ContentError(problems)
-    assert register is not None and messages is not None
-    return LoadedProject(project, register, messages, audiences, briefs)
-
-
-#: Files in content/ that are not briefs.
-PROJECT_FILES = frozenset({"sources.yaml", "zh-Hans.yaml"})
-
-
-def brief_paths(project: Project) -> list[Path]:
-    return sorted(p for p in project.content.glob("*.yaml") if p.name not in PROJECT_FILES)
+__all__ = ["Job", "Project", "build", "plan", "run_build"]
 
 
 def plan(
@@ -134,86 +73,26 @@ def chart_cache(out: Path) -> Path:
 
 def render_job_html(loaded: LoadedProject, job: Job, out: Path | None = None) -> str:
     """The intermediate HTML of one job (charts are drawn into the build's cache)."""
-    import jinja2
-
     from briefgen.edition.charts import ChartRenderer
-    from briefgen.edition.render import BilingualView, BriefView, render_html
+    from briefgen.edition.render import edition_html
 
     out = out or loaded.project.root / "build"
-    brief = loaded.briefs[job.brief]
-    audience = loaded.audiences[job.audience]
-    charts = ChartRenderer(chart_cache(out), chart_theme(audience.theme))
-    if job.lang == "bilingual":
-        view = BilingualView(brief, job.brief, audience, loaded.register, loaded.messages, charts)
-    else:
-        view = BriefView(
-            brief, job.brief, audience, loaded.register, loaded.messages, job.lang, charts
-        )
-    from briefgen.project.audiences import logo_data_url
-
-    view.logo = logo_data_url(loaded.project, job.audience, audience)
-    try:
-        return render_html(loaded.project, job.audience, view)
-    except jinja2.TemplateNotFound as error:
-        path, line = _template_location(error)
-        raise ContentError(
-            [
-                Problem(
-                    path,
-                    line,
-                    1,
-                    f"template not found: {error.name}",
-                    "include or extend only templates in templates/base or the audience's folder",
-                )
-            ]
-        ) from None
-    except jinja2.TemplateSyntaxError as error:
-        path = Path(error.filename or error.name or "template")
-        raise ContentError(
-            [
-                Problem(
-                    path,
-                    error.lineno,
-                    1,
-                    f"template syntax error: {error.message}",
-                    "fix the Jinja tag on that line",
-                )
-            ]
-        ) from None
-    except Exception as error:  # a template's runtime error, e.g. iterating a number
-        path, line = _template_location(error)
-        raise ContentError(
-            [
-                Problem(
-                    path,
-                    line,
-                    1,
-                    f"template error: {error}",
-                    "use only the names documented in templates/base/brief.html.j2",
-                )
-            ]
-        ) from None
+    theme = chart_theme(loaded.audiences[job.audience].theme)
+    charts = ChartRenderer(chart_cache(out), theme)
+    return edition_html(loaded, job.brief, job.audience, job.lang, charts)
 
 
-def chart_theme(theme):
+def chart_theme(theme: Theme) -> ChartStyle:
     """An audience's theme as the charts' house style: its accent leads the palette."""
-    from briefgen.edition.charts import Theme
+    from briefgen.edition.charts import ChartStyle
 
-    default = Theme()
-    return Theme(
+    default = ChartStyle()
+    return ChartStyle(
         palette=(theme.accent, *default.palette[1:]),
         ink=theme.ink,
         muted=theme.muted,
         latin_font=theme.heading_font,
     )
-
-
-def _template_location(error: BaseException) -> tuple[Path, int]:
-    """The template file and line a Jinja runtime error was raised from."""
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith(".j2"):
-            return Path(frame.filename), frame.lineno or 1
-    return Path("templates"), 1
 
 
 def run_job(loaded: LoadedProject, job: Job, out: Path) -> list[str]:
@@ -234,6 +113,8 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
         require_fonts(html, template)
     except BriefgenError as error:
         return [Outcome(job, failure="\n".join(error.lines())) for job in jobs]
+    except OSError as error:  # the chart cache cannot be written (read-only, disk full)
+        return [Outcome(job, failure=write_failure(job.target(out), error)) for job in jobs]
     assets = [loaded.project.templates, chart_cache(out)]
     shared = time.perf_counter() - started
     outcomes = []
@@ -257,6 +138,8 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
             outcomes.append(Outcome(job, warnings=warnings, seconds=seconds))
         except BriefgenError as error:
             outcomes.append(Outcome(job, failure="\n".join(error.lines())))
+        except OSError as error:  # a read-only output folder, a full disk
+            outcomes.append(Outcome(job, failure=write_failure(job.target(out), error)))
     return outcomes
 
 
@@ -288,6 +171,9 @@ def _worker_init(root: str) -> None:
     # Ctrl-C is the parent's to handle: it stops the pool and removes partial files;
     # workers that also caught it would print a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
+    from briefgen.project.load import load_project
+
     global _worker_project
     _worker_project = load_project(Project(Path(root)))
 
@@ -328,10 +214,15 @@ def build(
     else:
         root = str(loaded.project.root)
         workers = min(workers, len(groups))
-        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(root,)) as pool:
+        pool = ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(root,))
+        try:
             futures = [pool.submit(_worker_run, group, str(out)) for group in groups]
             for future in as_completed(futures):
                 collect(future.result())
+        except BaseException:  # interrupted: no worker may go on writing artifacts
+            stop_workers(pool)
+            raise
+        pool.shutdown()
     return outcomes
 
 
@@ -386,12 +277,42 @@ def run_build(
     When nothing changed, this reads no content and imports no renderer: it
     compares digests of the input files with those recorded at the last build.
     """
+    with terminate_as_interrupt():
+        return _run_build(
+            project,
+            out,
+            briefs=briefs,
+            audiences=audiences,
+            languages=languages,
+            formats=formats,
+            workers=workers,
+            force=force,
+            plan_only=plan_only,
+        )
+
+
+def _run_build(
+    project: Project,
+    out: Path,
+    *,
+    briefs: list[str] | None,
+    audiences: list[str] | None,
+    languages: list[str] | None,
+    formats: list[str] | None,
+    workers: int,
+    force: bool,
+    plan_only: bool,
+) -> Summary | list[Job]:
     started = time.perf_counter()
+    # what a build killed with -9 left half written (see files.remove_partial_files)
+    remove_partial_files(out, stale_before=time.time())
     fingerprints = Fingerprints(project.root)
     state = BuildState(out)
     filters = {"briefs": briefs, "audiences": audiences, "languages": languages, "formats": formats}
     key = fingerprints.plan_key(filters)
     jobs = state.cached_plan(key)
+    from briefgen.project.load import load_project
+
     loaded = None
     if jobs is None:
         loaded = load_project(project)
@@ -418,12 +339,24 @@ def run_build(
             for outcome in outcomes:
                 if not outcome.failure:
                     state.record(outcome.job, digests[outcome.job])
-            state.save()
+            _save_state(state)
     else:
-        state.save()
+        _save_state(state)
     return Summary(
         built=[o for o in outcomes if not o.failure],
         up_to_date=current,
         failed=[o for o in outcomes if o.failure],
         seconds=time.perf_counter() - started,
     )
+
+
+def _save_state(state: BuildState) -> None:
+    """Save the state; failing to is a warning (the artifacts' own errors come first)."""
+    try:
+        state.save()
+    except OSError as error:
+        print(
+            f"{display_path(state.path)}: warning: cannot save the build state "
+            f"({error.strerror or error}); the next build rebuilds everything",
+            file=sys.stderr,
+        )

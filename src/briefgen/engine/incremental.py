@@ -15,11 +15,14 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
+import sys
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
+from briefgen.errors import display_path
 from briefgen.files import atomic_output
 
 #: Libraries whose version changes what an artifact looks like.
@@ -67,10 +70,17 @@ def sha256_file(path: Path) -> str:
 
 
 def _hash_files(digest, root: Path, paths: list[Path]) -> None:
+    """Names and contents; a link or special file by what it is, never read (it may be a
+    FIFO that would hang, or lead outside: the load refuses it, with its location)."""
     for path in sorted(paths):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        info = path.lstat()
+        if stat.S_ISREG(info.st_mode):
+            digest.update(sha256_file(path).encode())
+        else:
+            link = os.readlink(path) if stat.S_ISLNK(info.st_mode) else ""
+            digest.update(f"special {stat.S_IFMT(info.st_mode)} {link}".encode())
         digest.update(b"\0")
 
 
@@ -80,8 +90,19 @@ def _files_under(folder: Path) -> list[Path]:
     return [
         path
         for path in folder.rglob("*")
-        if path.is_file() and not path.name.startswith(".") and "__pycache__" not in path.parts
+        if not path.is_dir() and not path.name.startswith(".") and "__pycache__" not in path.parts
     ]
+
+
+def package_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """The installed version of each package, "absent" where it is not installed."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
 
 
 @functools.cache
@@ -94,11 +115,7 @@ def environment_fingerprint() -> str:
     _hash_files(
         digest, package, sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
     )
-    for name in RENDERING_PACKAGES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "absent"
+    for name, version in package_versions(RENDERING_PACKAGES).items():
         digest.update(f"{name}=={version}\n".encode())
     if shutil.which("fc-list"):
         fonts = subprocess.run(
@@ -128,7 +145,7 @@ class Fingerprints:
         content = self.root / "content"
         templates = self.root / "templates"
         files = [content / f"{job.brief}.yaml", content / "sources.yaml", content / "zh-Hans.yaml"]
-        files = [path for path in files if path.is_file()]
+        files = [path for path in files if os.path.lexists(path)]
         files += _files_under(templates / "base")
         files += _files_under(templates / "audiences" / job.audience)
         if job.format == "docx":
@@ -151,6 +168,38 @@ class Fingerprints:
         return digest.hexdigest()
 
 
+_ARTIFACT = {"inputs": str, "bytes": int, "sha256": str}
+_JOB = {"brief", "audience", "lang", "format"}
+
+
+def _state_shape(data: object) -> bool:
+    """Whether `data` is a state as BuildState writes it (or empty)."""
+    if data == {}:
+        return True
+    if not isinstance(data, dict) or set(data) - {"artifacts", "plans"}:
+        return False
+    artifacts, plans = data.get("artifacts", {}), data.get("plans", {})
+    return (
+        isinstance(artifacts, dict)
+        and all(
+            isinstance(entry, dict)
+            and all(isinstance(entry.get(key), kind) for key, kind in _ARTIFACT.items())
+            for entry in artifacts.values()
+        )
+        and isinstance(plans, dict)
+        and all(
+            isinstance(jobs, list)
+            and all(
+                isinstance(job, dict)
+                and set(job) == _JOB
+                and all(isinstance(value, str) for value in job.values())
+                for job in jobs
+            )
+            for jobs in plans.values()
+        )
+    )
+
+
 class BuildState:
     """`<out>/.cache/state.json`: the digest each artifact was built from."""
 
@@ -160,6 +209,14 @@ class BuildState:
         try:
             self.data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            self.data = {}
+        if not _state_shape(self.data):
+            # valid JSON of another shape (hand-edited, another version): start afresh
+            print(
+                f"{display_path(self.path)}: warning: the build state is not in the shape this "
+                "version writes; discarded, so everything is rebuilt",
+                file=sys.stderr,
+            )
             self.data = {}
         self.data.setdefault("artifacts", {})
         self.data.setdefault("plans", {})

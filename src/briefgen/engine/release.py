@@ -1,8 +1,8 @@
 """Release builds: the whole matrix, clean and reproducible, checksummed and self-verified.
 
-    python -m briefgen.release build  [--out build/release] [--jobs N]   # `make release`
-    python -m briefgen.release verify [build/release]                   # check a release folder
-    python -m briefgen.release stage  build/release DEST                # flat files to upload
+    briefgen release build  [--out build/release] [--jobs N]   # `make release`
+    briefgen release verify [build/release]                   # check a release folder
+    briefgen release stage  build/release DEST                # flat files to upload
 
 `build` removes the release folder, rebuilds every artifact with `--force` into
 `<out>/<audience>/<brief>.<lang>.<format>`, and writes beside them:
@@ -23,34 +23,25 @@ archive's members. Each problem is one line naming the file; any problem exits 1
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
-import os
 import shutil
 import subprocess
-import sys
 import time
 import zipfile
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path, PurePosixPath
-from xml.etree import ElementTree
 
-from briefgen.engine.incremental import RENDERING_PACKAGES, Job, sha256_file
+from briefgen.engine.incremental import RENDERING_PACKAGES, Job, package_versions, sha256_file
 from briefgen.errors import BriefgenError
-from briefgen.files import remove_partial_files
+from briefgen.files import ZIP_DATE, ZIP_MODE, remove_partial_files, write_zip
+from briefgen.inspect import check_artifact, pdf_pages
 from briefgen.project.paths import Project
 
 SUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 FORMATS = ("pdf", "docx")
-#: The earliest date a zip entry can carry: archives do not depend on when they were made.
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-ZIP_MODE = 0o100644  # a regular file, rw-r--r--
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 # -- what the release is made from -------------------------------------------------
@@ -78,19 +69,7 @@ def source_commit(root: Path) -> str:
 
 def tool_versions() -> dict[str, str]:
     """briefgen's version and those of the libraries that shape the artifacts' bytes."""
-    versions = {}
-    for name in ("briefgen", *RENDERING_PACKAGES):
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
-
-
-def pdf_pages(path: Path) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(path).pages)
+    return package_versions(("briefgen", *RENDERING_PACKAGES))
 
 
 # -- building ------------------------------------------------------------------------
@@ -138,7 +117,8 @@ def clear_release_folder(out: Path, project: Project) -> None:
 
 def build_release(root: Path, out: Path, workers: int = 1) -> Release:
     """Build the whole matrix into a fresh `out`, describe it, verify it."""
-    from briefgen.engine.build import Summary, load_project, run_build
+    from briefgen.engine.build import Summary, run_build
+    from briefgen.project.load import load_project
 
     project = Project(root.resolve())
     out = out.resolve()
@@ -212,13 +192,7 @@ def write_archive(out: Path, audience: str, artifacts: list[dict]) -> dict:
     """`<out>/<audience>.zip` with the audience's artifacts under `<audience>/`."""
     path = out / f"{audience}.zip"
     members = sorted(a["path"] for a in artifacts)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
-        for member in members:
-            info = zipfile.ZipInfo(member, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_STORED
-            info.create_system = 3  # Unix, so the mode below is read
-            info.external_attr = ZIP_MODE << 16
-            archive.writestr(info, (out / member).read_bytes())
+    write_zip(path, [(member, (out / member).read_bytes()) for member in members], compress=False)
     return {
         "path": path.name,
         "audience": audience,
@@ -292,6 +266,8 @@ ARTIFACT_KEYS += ("as_of", "commit")
 
 def verify_release(folder: Path) -> list[str]:
     """Every problem with the release in `folder`, one line each naming the file."""
+    # One pass over the folder, each check appending its findings: long, but read top
+    # to bottom it is the list of what a sound release is.
     problems: list[str] = []
     if not folder.is_dir():
         return [f"{folder}: no such folder"]
@@ -395,98 +371,6 @@ def check_archive(path: Path, members: list[str], artifacts: dict[str, dict]) ->
     return problems
 
 
-def check_artifact(path: Path, fmt: str, pages: int | None) -> list[str]:
-    """Problems found reading one artifact back (none: it is sound)."""
-    try:
-        return check_pdf(path, pages) if fmt == "pdf" else check_docx(path)
-    except Exception as error:  # any failure to read is a finding, not a crash
-        return [f"cannot be read as {fmt.upper()} ({type(error).__name__}: {error})"]
-
-
-def check_pdf(path: Path, pages: int | None) -> list[str]:
-    import logging
-
-    from pypdf import PdfReader
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    problems = []
-    reader = PdfReader(path, strict=True)
-    if len(reader.pages) != pages:
-        problems.append(f"{len(reader.pages)} pages, {MANIFEST} says {pages}")
-    if not reader.pages:
-        problems.append("has no pages")
-    blank = [n for n, page in enumerate(reader.pages, 1) if not page.extract_text().strip()]
-    if blank:
-        problems.append(f"no text on page(s) {', '.join(map(str, blank))}")
-    fonts: dict[str, bool] = {}
-    seen: set[int] = set()
-    for page in reader.pages:
-        collect_fonts(page.get("/Resources"), fonts, seen)
-    if not fonts:
-        problems.append("uses no font")
-    loose = sorted(name for name, embedded in fonts.items() if not embedded)
-    if loose:
-        problems.append(f"font(s) not embedded: {', '.join(loose)}")
-    return problems
-
-
-def collect_fonts(resources, fonts: dict[str, bool], seen: set[int]) -> None:
-    """The fonts of a resource dictionary and of the forms it draws, and whether each
-    font's program is in the file (a Type 3 font's glyphs always are)."""
-    resources = resources.get_object() if resources is not None else None
-    if not resources:
-        return
-    for font in (resources.get("/Font") or {}).values():
-        font = font.get_object()
-        name = str(font.get("/BaseFont", font.get("/Name", "(unnamed)")))
-        if font.get("/Subtype") == "/Type3":
-            fonts[name] = True
-            continue
-        owner = font
-        if "/DescendantFonts" in font:
-            owner = font["/DescendantFonts"][0].get_object()
-        descriptor = owner.get("/FontDescriptor")
-        descriptor = descriptor.get_object() if descriptor is not None else {}
-        embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
-        fonts[name] = fonts.get(name, True) and embedded
-    for xobject in (resources.get("/XObject") or {}).values():
-        reference = getattr(xobject, "idnum", None)
-        if reference is not None:
-            if reference in seen:
-                continue
-            seen.add(reference)
-        xobject = xobject.get_object()
-        if xobject.get("/Subtype") == "/Form":
-            collect_fonts(xobject.get("/Resources"), fonts, seen)
-
-
-def check_docx(path: Path) -> list[str]:
-    problems = []
-    with zipfile.ZipFile(path) as package:
-        broken = package.testzip()
-        if broken:
-            problems.append(f"{broken}: fails its CRC check")
-        names = set(package.namelist())
-        for part in ("[Content_Types].xml", "word/document.xml", "word/footnotes.xml"):
-            if part not in names:
-                problems.append(f"has no {part}")
-        if "word/document.xml" in names:
-            body = ElementTree.fromstring(package.read("word/document.xml")).find(f"{W}body")
-            if body is None or not "".join(t.text or "" for t in body.iter(f"{W}t")).strip():
-                problems.append("word/document.xml has no text")
-        if "word/footnotes.xml" in names:
-            notes = ElementTree.fromstring(package.read("word/footnotes.xml"))
-            real = [
-                note
-                for note in notes.iter(f"{W}footnote")
-                if note.get(f"{W}type") in (None, "normal")
-                and "".join(t.text or "" for t in note.iter(f"{W}t")).strip()
-            ]
-            if not real:
-                problems.append("word/footnotes.xml has no footnote with text")
-    return problems
-
-
 # -- staging for a GitHub release ----------------------------------------------------
 
 
@@ -513,60 +397,3 @@ def stage_release(folder: Path, dest: Path) -> list[Path]:
         shutil.copyfile(folder / source, dest / name)
         staged.append(dest / name)
     return staged
-
-
-# -- command line --------------------------------------------------------------------
-
-
-def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(
-        prog="python -m briefgen.release", description=__doc__.splitlines()[0]
-    )
-    commands = main.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="clean build of the whole matrix, checksummed")
-    build.add_argument("--project", type=Path, help="project folder (default: found from here)")
-    build.add_argument("--out", type=Path, help="release folder (default: <project>/build/release)")
-    build.add_argument(
-        "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: CPUs)"
-    )
-    verify = commands.add_parser("verify", help="verify an existing release folder")
-    verify.add_argument("folder", type=Path, nargs="?", default=Path("build/release"))
-    stage = commands.add_parser("stage", help="copy a verified release flat, for upload")
-    stage.add_argument("folder", type=Path)
-    stage.add_argument("dest", type=Path)
-    return main
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    try:
-        if args.command == "build":
-            from briefgen.cli import find_root
-
-            root = (args.project or find_root(Path.cwd())).resolve()
-            out = args.out or root / "build" / "release"
-            print(build_release(root, out, args.jobs).summary())
-        elif args.command == "verify":
-            problems = verify_release(args.folder)
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            if problems:
-                print(f"{args.folder}: {len(problems)} problem(s); not verified", file=sys.stderr)
-                return 1
-            manifest = json.loads((args.folder / MANIFEST).read_text(encoding="utf-8"))
-            print(
-                f"{args.folder}: verified {len(manifest['artifacts'])} artifacts and "
-                f"{len(manifest['archives'])} archive(s) (commit {manifest.get('commit')})"
-            )
-        else:
-            for path in stage_release(args.folder, args.dest):
-                print(path)
-    except BriefgenError as error:
-        for line in error.lines():
-            print(line, file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

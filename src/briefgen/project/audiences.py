@@ -1,73 +1,34 @@
-"""Audiences: what an audience folder may say, checked against the project.
+"""Audiences: an audience folder's templates checked against the base, and its logo.
 
 An audience is a folder, `templates/audiences/<name>/`, with `audience.yaml`
 and optionally `brief.html.j2` (blocks that override the base template),
-`audience.css`, `reference.docx` and a logo. The model checks each file on its
-own; here they are checked against the rest of the project: tags that no
-section carries, a logo that is not there, a block the base template does not
-have (Jinja would silently ignore it, and the designer's change with it).
+`audience.css`, `reference.docx` and a logo. The model checks `audience.yaml`
+on its own and `rules.audience_problems` against the briefs; here a block the
+base template does not have is found (Jinja would silently ignore it, and the
+designer's change with it).
 """
 
 from __future__ import annotations
 
 import base64
 import mimetypes
+import os
 from pathlib import Path
 
-from briefgen.errors import Problem
-from briefgen.project.load import read_yaml
-from briefgen.project.model import Audience, Brief
+from briefgen.errors import ContentError, Problem
+from briefgen.files import UnsafeFile, read_image, read_project_text
+from briefgen.limits import MAX_TEMPLATE_BYTES
+from briefgen.project.model import Audience
 from briefgen.project.paths import Project
 
 OVERRIDABLE_TEMPLATES = ("brief.html.j2", "bilingual.html.j2")
-
-
-def audience_problems(
-    project: Project, name: str, audience: Audience, briefs: dict[str, Brief]
-) -> list[Problem]:
-    folder = project.audience_dir(name)
-    path = folder / "audience.yaml"
-    document = read_yaml(path)
-    problems: list[Problem] = []
-    known_tags = sorted(
-        {tag for brief in briefs.values() for s in brief.sections for tag in s.tags}
-    )
-    for key in ("include_tags", "exclude_tags"):
-        for index, tag in enumerate(getattr(audience.sections, key) or []):
-            if tag not in known_tags:
-                problems.append(
-                    document.problem(
-                        ["sections", key, index],
-                        f"no section is tagged '{tag}'",
-                        f"use one of: {', '.join(known_tags)}",
-                    )
-                )
-    for index, brief in enumerate(audience.briefs or []):
-        if brief not in briefs:
-            problems.append(
-                document.problem(
-                    ["briefs", index],
-                    f"no brief '{brief}' in content/",
-                    f"use one of: {', '.join(sorted(briefs))}",
-                )
-            )
-    if audience.theme.logo and not (folder / audience.theme.logo).is_file():
-        problems.append(
-            document.problem(
-                ["theme", "logo"],
-                f"logo file '{audience.theme.logo}' is not in {folder.name}/",
-                "put the image in the audience's folder or remove `logo:`",
-            )
-        )
-    problems.extend(block_problems(project, folder))
-    return problems
 
 
 def block_problems(project: Project, folder: Path) -> list[Problem]:
     """Blocks an audience template defines that its base template does not have."""
     from jinja2 import TemplateSyntaxError, nodes
 
-    from briefgen.edition.render import template_environment
+    from briefgen.edition.environment import template_environment, template_problem
 
     env = template_environment(project, folder.name)
     base_blocks: set[str] = set()
@@ -75,27 +36,24 @@ def block_problems(project: Project, folder: Path) -> list[Problem]:
         base = project.templates / "base" / name
         if base.is_file():
             try:
-                tree = env.parse(base.read_text("utf-8"))
-            except TemplateSyntaxError:
+                tree = env.parse(read_project_text(base, project.templates, MAX_TEMPLATE_BYTES))
+            except (TemplateSyntaxError, ContentError):
                 continue  # reported, with its line, when the template is rendered or checked
             base_blocks |= {block.name for block in tree.find_all(nodes.Block)}
     problems = []
     for name in OVERRIDABLE_TEMPLATES:
         path = folder / name
-        if not path.is_file():
+        if not os.path.lexists(path):
             continue
         try:
-            tree = env.parse(path.read_text("utf-8"), name, str(path))
+            source = read_project_text(path, project.templates, MAX_TEMPLATE_BYTES)
+        except ContentError as error:  # outside templates/, not a file, not UTF-8
+            problems.extend(error.problems)
+            continue
+        try:
+            tree = env.parse(source, name, str(path))
         except TemplateSyntaxError as error:
-            problems.append(
-                Problem(
-                    path,
-                    error.lineno,
-                    1,
-                    f"template syntax error: {error.message}",
-                    "fix the Jinja tag on that line",
-                )
-            )
+            problems.append(template_problem(error, path))
             continue
         for block in tree.find_all(nodes.Block):
             if block.name not in base_blocks:
@@ -116,6 +74,39 @@ def logo_data_url(project: Project, name: str, audience: Audience) -> str | None
     """The audience's logo inlined (so the PDF does not depend on the checkout path)."""
     if not audience.theme.logo:
         return None
-    path = project.audience_dir(name) / audience.theme.logo
+    folder = project.audience_dir(name)
+    path = folder / audience.theme.logo
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+    return f"data:{kind};base64,{base64.b64encode(read_image(path, folder)).decode()}"
+
+
+def logo_problem(folder: Path, logo: str) -> tuple[str, str] | None:
+    """Why the audience's logo cannot be used (message, hint), or None.
+
+    It must be an image inside the audience's folder, symbolic links resolved
+    (`/etc/passwd`, `../x` or a link out are refused), of bounded pixels.
+    """
+    try:
+        read_image(folder / logo, folder)
+    except UnsafeFile as error:
+        where = f"is not in {folder.name}/"
+        reason = where if error.reason == "file not found" else f": {error.reason}"
+        return f"logo file '{logo}' {reason}".replace(" :", ":"), (
+            "put the image in the audience's folder or remove `logo:`"
+        )
+    return None
+
+
+def reference_problems(project: Project, name: str) -> list[Problem]:
+    """What the DOCX writer would refuse in the audience's reference document."""
+    from briefgen.engine.build import docx_reference
+    from briefgen.writers.docx.reference import sanitised_reference
+
+    reference = docx_reference(project, name)
+    if not os.path.lexists(reference):
+        return []  # the writer says how to make one
+    try:
+        sanitised_reference(reference)
+    except ContentError as error:
+        return error.problems
+    return []

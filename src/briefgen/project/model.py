@@ -15,21 +15,31 @@ from typing import Annotated, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    PrivateAttr,
     StringConstraints,
+    Tag,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+
+from briefgen.edition.simplified import to_simplified
 
 #: Languages that content is written in. Others (zh-Hans) are derived.
 AUTHORED_LANGUAGES: tuple[str, ...] = ("en", "zh-Hant")
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: An id an author types: lower-case letters, digits and '-' (sections, datasets, keys).
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: A source's id in the register is such an id too (one rule, one pattern).
+SourceId = Slug
 
 #: `{=dataset.category}` or `{=dataset.category.series}`: a figure from the data block.
 FIGURE_REFERENCE = re.compile(r"\{=([a-z0-9-]+)\.([a-z0-9-]+(?:\.[a-z0-9-]+)?)\}")
+#: Anything an author meant as a figure reference, well formed or not: `{=…}`.
+FIGURE_LIKE = re.compile(r"\{=[^{}\n]*\}")
 
 #: `[@id]` or `[@id; @other]`, Pandoc's citation syntax.
 CITATION_GROUP = re.compile(r"\[(@[^\]\s;]+(?:\s*;\s*@[^\]\s;]+)*)\]")
@@ -60,6 +70,17 @@ class Text(Strict):
     zh_hant: NonEmpty = Field(alias="zh-Hant")
     #: Optional: the whole Simplified text, where converting zh-Hant is not right.
     zh_hans: NonEmpty | None = Field(None, alias="zh-Hans")
+    #: The Simplified text derived at load with the project's phrase list.
+    _derived_hans: str | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _derive_simplified(self, info: ValidationInfo) -> Text:
+        # The loader passes its project's Simplifier as validation context, so the
+        # phrase list travels with the loaded texts instead of living in a global.
+        simplify = (info.context or {}).get("simplify")
+        if simplify is not None and self.zh_hans is None:
+            self._derived_hans = simplify(self.zh_hant)
+        return self
 
     def get(self, lang: str) -> str:
         """The text in `lang`; Simplified Chinese is derived from the Traditional."""
@@ -68,9 +89,7 @@ class Text(Strict):
         if lang == "zh-Hant":
             return self.zh_hant
         if lang == "zh-Hans":
-            from briefgen.edition.simplified import to_simplified
-
-            return self.zh_hans or to_simplified(self.zh_hant)
+            return self.zh_hans or self._derived_hans or to_simplified(self.zh_hant)
         raise KeyError(f"no text for language {lang!r}")
 
 
@@ -203,19 +222,9 @@ class Dataset(Strict):
         return float(value), self.unit
 
     @model_validator(mode="after")
-    def _series_lengths(self) -> Dataset:
-        expected = len(self.categories)
-        if self.keys is not None and len(self.keys) != expected:
-            raise ValueError(
-                f"keys has {len(self.keys)} names but there are {expected} categories; "
-                "give one key per category"
-            )
-        for index, series in enumerate(self.series):
-            if len(series.values) != expected:
-                raise ValueError(
-                    f"series {index + 1} ({series.label.en!r}) has {len(series.values)} values "
-                    f"but there are {expected} categories; give one value per category"
-                )
+    def _chart_series(self) -> Dataset:
+        # Series lengths and keys against the categories are checked (and located)
+        # by project.rules, with the other rules that relate one node to another.
         if self.chart is not None:
             chosen = self.chart.series
             if chosen is not None and any(not 0 <= i < len(self.series) for i in chosen):
@@ -240,6 +249,14 @@ class Paragraph(Strict):
 
 class Bullets(Strict):
     bullets: list[Text] = Field(min_length=1)
+    #: The same items in plain language, one per item, for `plain_language` audiences.
+    plain: list[Text] | None = None
+
+    @model_validator(mode="after")
+    def _plain_matches(self) -> Bullets:
+        if self.plain is not None and len(self.plain) != len(self.bullets):
+            raise ValueError("plain: gives one plain item per bullet, in the same order")
+        return self
 
 
 class TableRef(Strict):
@@ -254,7 +271,34 @@ class ChartRef(Strict):
     chart: Slug
 
 
-Block = Paragraph | Bullets | TableRef | ChartRef
+#: The key that makes a mapping a block of each kind -> the tag of its model.
+BLOCK_KINDS = {
+    "paragraph": "Paragraph",
+    "bullets": "Bullets",
+    "table": "TableRef",
+    "chart": "ChartRef",
+}
+
+
+def _block_kind(value: object) -> str | None:
+    """Which kind of block a value is: by its key (in YAML) or its class (a model).
+
+    pydantic then validates the value against that kind only, instead of trying
+    every kind and guessing which of their errors the author meant.
+    """
+    if isinstance(value, dict):
+        return next((BLOCK_KINDS[key] for key in BLOCK_KINDS if key in value), None)
+    name = type(value).__name__
+    return name if name in BLOCK_KINDS.values() else None
+
+
+Block = Annotated[
+    Annotated[Paragraph, Tag("Paragraph")]
+    | Annotated[Bullets, Tag("Bullets")]
+    | Annotated[TableRef, Tag("TableRef")]
+    | Annotated[ChartRef, Tag("ChartRef")],
+    Discriminator(_block_kind),
+]
 
 
 class Section(Strict):
@@ -279,39 +323,13 @@ class Brief(Strict):
     #: The date the brief's facts are current to.
     as_of: dt.date
     summary: list[Text] = Field(min_length=1)
+    #: The summary in plain language, for `plain_language` audiences.
+    plain_summary: list[Text] | None = None
     key_figures: list[KeyFigure] = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
     data: dict[Slug, Dataset] = {}
-
-    @model_validator(mode="after")
-    def _references(self) -> Brief:
-        section_ids = [section.id for section in self.sections]
-        duplicates = {sid for sid in section_ids if section_ids.count(sid) > 1}
-        if duplicates:
-            raise ValueError(
-                f"section ids must be unique; repeated: {', '.join(sorted(duplicates))}"
-            )
-        known = ", ".join(sorted(self.data)) or "none"
-        for section in self.sections:
-            for block in section.blocks:
-                if isinstance(block, TableRef) and block.table not in self.data:
-                    raise ValueError(
-                        f"section {section.id!r} shows table {block.table!r}, which is not in "
-                        f"the brief's data block (known: {known})"
-                    )
-                if isinstance(block, ChartRef):
-                    dataset = self.data.get(block.chart)
-                    if dataset is None:
-                        raise ValueError(
-                            f"section {section.id!r} shows chart {block.chart!r}, which is not "
-                            f"in the brief's data block (known: {known})"
-                        )
-                    if dataset.chart is None:
-                        raise ValueError(
-                            f"section {section.id!r} shows chart {block.chart!r}, but that "
-                            "dataset declares no `chart:`; add one (kind, alt)"
-                        )
-        return self
+    #: The author's own assessment (e.g. the board's points): no citations, no figures.
+    assessment: list[Text] = []
 
     def texts(self) -> list[Text]:
         """Every Markdown text of the brief, in document order (for citation checks)."""
@@ -385,6 +403,9 @@ class Audience(Strict):
     detail: Literal["full", "summary"] = "full"
     #: With detail summary: how many charts (the first ones of the chosen sections).
     charts: int = Field(1, ge=0, le=10)
+    #: How a dataset that has both a table and a chart is shown, once: as the chart,
+    #: as the table, or (`both`) as every block the brief gives.
+    show: Literal["chart", "table", "both"] = "chart"
     sections: SectionChoice = SectionChoice()
     #: Use a paragraph's plain-language wording where the content gives one.
     plain_language: bool = False

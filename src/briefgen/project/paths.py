@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.errors import BriefgenError
+
 #: `briefgen check` warns about facts whose as_of date is older than this.
 MAX_AGE_DAYS = 365
 
@@ -25,3 +27,14 @@ class Project:
 
     def audience_dir(self, audience: str) -> Path:
         return self.templates / "audiences" / audience
+
+
+def find_root(start: Path) -> Path:
+    """The project folder: the nearest one up from `start` with content/ and templates/."""
+    for folder in [start, *start.parents]:
+        if (folder / "content").is_dir() and (folder / "templates").is_dir():
+            return folder
+    raise BriefgenError(
+        f"{start}: no project here (a folder with content/ and templates/); "
+        "run briefgen from the project or pass --project"
+    )

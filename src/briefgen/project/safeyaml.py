@@ -16,12 +16,12 @@ ones from the file's text, escaped ones (`"\\x07"`, `"\\ud800"`) from the values
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer, ComposerError, MaxDepthExceededError
 from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -29,6 +29,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
 from briefgen.errors import Problem
+from briefgen.project.bounds import limit_problems, scalars_with_positions
 
 #: Values (mapping keys, mapping values, list items, scalars) a document may expand to,
 #: aliases counted at every use. The largest brief has a few thousand.
@@ -169,6 +170,9 @@ def parse(path: Path, text: str) -> tuple[Any, list[Problem]]:
     except (YAMLError, ValueError, TypeError, RecursionError) as error:  # without a position
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         return None, [Problem(path, 1, 1, f"YAML error: {first}", "check the file")]
+    limits = list(limit_problems(path, data))
+    if limits:  # nothing more is done with a document past a limit (that is the point)
+        return None, limits
     return data, list(_escaped_problems(path, text, data))
 
 
@@ -178,9 +182,14 @@ def _marked(path: Path, error: MarkedYAMLError, message: str, hint: str) -> Prob
     return Problem(path, line, col, message, hint)
 
 
+#: What YAML counts as a line break (ruamel's marks count lines by these).
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    breaks = [match.end() for match in _BREAK.finditer(text, 0, offset)]
+    line_start = breaks[-1] if breaks else 0
+    return len(breaks) + 1, offset - line_start + 1
 
 
 def describe_character(char: str) -> str:
@@ -228,39 +237,15 @@ def _escaped_problems(path: Path, text: str, data: Any):
 
 
 def _strings_with_positions(node: Any):
-    """(0-based line, column) and text of every string key and value in `node`.
-
-    Values that ruamel holds no position for (merged in with `<<:`) take their mapping's.
-    """
-    if isinstance(node, CommentedMap):
-        own = (node.lc.line or 0, node.lc.col or 0)
-        for key, value in node.items():
-            if isinstance(key, str):
-                yield _position(node.lc.key(key), own), key
-            if isinstance(value, str):
-                yield _position(node.lc.value(key), own), value
-            else:
-                yield from _strings_with_positions(value)
-    elif isinstance(node, CommentedSeq):
-        own = (node.lc.line or 0, node.lc.col or 0)
-        for index, value in enumerate(node):
-            if isinstance(value, str):
-                yield _position(node.lc.item(index), own), value
-            else:
-                yield from _strings_with_positions(value)
-
-
-def _position(position: Any, default: tuple[int, int]) -> tuple[int, int]:
-    if position is None or None in position:
-        return default
-    return position[0], position[1]
+    """(0-based line, column) and text of every string key and value in `node`."""
+    return ((at, value) for at, value in scalars_with_positions(node) if isinstance(value, str))
 
 
 def _offset(text: str, line: int, col: int) -> int:
-    """The offset of 0-based (line, col) in `text`."""
+    """The offset of 0-based (line, col) in `text` (any YAML line break)."""
     start = 0
-    for _ in range(line):
-        start = text.index("\n", start) + 1
+    for match in itertools.islice(_BREAK.finditer(text), line):
+        start = match.end()
     return start + col
 
 

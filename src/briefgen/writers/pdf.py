@@ -6,19 +6,14 @@ that points at the network or at `/etc/passwd` gets a refusal, not the file.
 
 from __future__ import annotations
 
-import functools
 import logging
-import re
-import shutil
-import subprocess
 from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError
+from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
 from briefgen.writers.typography import prepare
 from briefgen.writers.weasyprint_fixes import (
     TIGHTER_CSS,
@@ -26,8 +21,6 @@ from briefgen.writers.weasyprint_fixes import (
     keep_footnotes_with_their_calls,
     lone_last_page,
 )
-
-GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
 
 class AssetFetcher(URLFetcher):
@@ -45,16 +38,7 @@ class AssetFetcher(URLFetcher):
 
     def allowed_file(self, url: str) -> Path | None:
         """The local file `url` names, if it lies below an allowed folder."""
-        parts = urlsplit(url)
-        if parts.scheme.lower() != "file" or parts.netloc not in {"", "localhost"}:
-            return None
-        try:
-            path = Path(url2pathname(parts.path)).resolve()
-        except (OSError, ValueError):
-            return None
-        if any(path.is_relative_to(root) for root in self.allowed_roots):
-            return path
-        return None
+        return allowed_file(url, self.allowed_roots)
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         if url.lower().startswith("data:"):
@@ -75,34 +59,6 @@ class WarningCollector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
-
-
-@functools.cache
-def installed_font_families() -> frozenset[str]:
-    """Font families fontconfig knows, lower-cased."""
-    if not shutil.which("fc-list"):
-        return frozenset()
-    listing = subprocess.run(
-        ["fc-list", "--format", "%{family}\n"], capture_output=True, text=True, check=False
-    ).stdout
-    return frozenset(
-        name.strip().lower() for line in listing.splitlines() for name in line.split(",") if name
-    )
-
-
-def missing_fonts(html: str) -> list[str]:
-    """The font families a stylesheet asks for first that are not installed."""
-    installed = installed_font_families()
-    wanted: set[str] = set()
-    for declaration in re.findall(r"font-family:\s*([^;}]+)", html):
-        first = declaration.split(",")[0].strip().strip("\"'")
-        if first.lower() not in GENERIC_FAMILIES:
-            wanted.add(first)
-    return sorted(family for family in wanted if family.lower() not in installed)
-
-
-#: What to do about a missing font.
-FONT_HINT = "run `sh scripts/setup-system.sh`, which installs fonts-noto-core and fonts-noto-cjk"
 
 
 def require_fonts(html: str, template: str) -> None:

@@ -120,6 +120,7 @@ from briefgen.edition.i18n import LANGUAGES, Messages
 from briefgen.errors import BriefgenError
 from briefgen.writers.docx import oxml as ox
 from briefgen.writers.docx.oxml import w
+from briefgen.writers.docx.reference import sanitised_reference
 
 #: Chinese text is set in sans-serif, as brief.css.j2 sets it: the CJK font of
 #: its script (Hong Kong forms for Traditional, mainland ones for Simplified),
@@ -217,8 +218,9 @@ def open_reference(reference: Path) -> DocumentObject:
             f"{reference}: no reference document "
             "(run `.venv/bin/python scripts/make_reference_docx.py` to create it)"
         )
+    package = sanitised_reference(reference)  # reference.py: parts checked, no links out
     try:
-        document = Document(str(reference))
+        document = Document(package)
     except Exception as error:  # python-docx raises several kinds for a bad file
         raise BriefgenError(f"{reference}: not a Word document ({error})") from None
     body = document.element.body

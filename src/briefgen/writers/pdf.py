@@ -16,10 +16,10 @@ from briefgen.errors import BriefgenError
 from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
 from briefgen.writers.typography import prepare
 from briefgen.writers.weasyprint_fixes import (
-    TIGHTER_CSS,
     justify_between_characters,
     keep_footnotes_with_their_calls,
     lone_last_page,
+    tighter_styles,
 )
 
 
@@ -83,10 +83,12 @@ def write_pdf(html: str, base_url: Path, allowed_roots: list[Path], target: Path
         source = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
         options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
         document = source.render(**options)
-        if lone_last_page(document):  # a figure alone on the last page: set tighter
-            tighter = source.render(stylesheets=[CSS(string=TIGHTER_CSS)], **options)
+        for style in tighter_styles() if lone_last_page(document) else []:
+            # a figure or table alone on the last page: set tighter, least change first
+            tighter = source.render(stylesheets=[CSS(string=style)], **options)
             if len(tighter.pages) < len(document.pages):
                 document = tighter
+                break
         document.write_pdf(target, **options)
     finally:
         logger.removeHandler(collector)

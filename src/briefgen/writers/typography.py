@@ -29,6 +29,7 @@ UNITS = "年月日位個个家名項项間间宗億亿萬万倍元歲岁次條�
 
 #: A number with its unit, or an ordinal (`第19位`), kept on one line.
 NUMBER_UNIT = re.compile(rf"第?\d[\d,.]*\s?[{UNITS}]+")
+NUMBER_AT_END = re.compile(rf"第?\d[\d,.]*\s?[{UNITS}]+$")
 #: Two full-width marks in a row: the first is set half-width (an opening pair: the second).
 PUNCTUATION_PAIR = re.compile(rf"[{CLOSING}](?=[{CLOSING}{OPENING}])|(?<=[{OPENING}])[{OPENING}]")
 #: A paragraph's last two characters and the marks after them.
@@ -142,6 +143,8 @@ def _bind_calls(tokens: list[str]) -> list[str]:
         end = _closing(out, index, name)
         before = html.unescape(out[index - 1])
         keep = 2 if re.search(rf"[{CJK_CHAR}]{{2}}$", before) else 1
+        if number := NUMBER_AT_END.search(before):  # `1,200家` + call: the whole figure
+            keep = max(keep, len(number.group()))
         if not before or before[-1].isspace():
             keep = 0
         after = html.unescape(out[end + 1]) if end + 1 < len(out) else ""

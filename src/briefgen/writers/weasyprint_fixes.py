@@ -110,12 +110,21 @@ def justify_between_characters() -> bool:
 #: A second, tighter setting, used only when the first leaves a figure or a table
 #: alone on the last page: charts at 80% of the measure, less air around blocks.
 TIGHTER_CSS = """
-figure.chart img { width: 78% !important; margin: 0 auto !important; }
-figure.chart { margin: 2mm 0 !important; }
-table.data th, table.data td { padding-top: 0.7mm !important; padding-bottom: 0.7mm !important; }
-p { margin-bottom: 2mm !important; }
-h2 { margin-top: 6mm !important; }
+figure.chart img {{ width: {chart} !important; margin: 0 auto !important; }}
+figure.chart {{ margin: 2mm 0 !important; }}
+table.data th, table.data td {{ padding-top: 0.7mm !important; padding-bottom: 0.7mm !important; }}
+p {{ margin-bottom: 2mm !important; }}
+h2 {{ margin-top: 6mm !important; }}
 """
+#: The chart widths tried, in turn, until the lone last page is gone.
+TIGHTER_CHARTS = ("78%", "64%")
+
+
+def tighter_styles() -> list[str]:
+    """The tighter settings to try, least change first."""
+    return [TIGHTER_CSS.format(chart=width) for width in TIGHTER_CHARTS]
+
+
 CONTENT_TAGS = {"p", "li", "table", "h1", "h2", "h3", "dl", "figure"}
 
 

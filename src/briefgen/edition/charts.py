@@ -30,7 +30,10 @@ from briefgen.files import atomic_output
 from briefgen.project.model import Dataset
 
 #: Bump when the drawing code changes in a way the hash cannot see.
-STYLE_VERSION = 3
+STYLE_VERSION = 4
+#: Every text of a chart, drawn at WIDTH_MM: at 82% of a 170 mm measure (the most a
+#: page may shrink a chart) it still prints at 7 pt, the smallest a reader should get.
+SMALL_PT = 8.5
 WIDTH_MM = 160
 PNG_DPI = 200
 
@@ -116,7 +119,7 @@ class ChartRenderer:
         families = [theme.latin_font, cjk] if lang == "en" else [cjk, theme.latin_font]
         return {
             "font.family": families,
-            "font.size": 8.5,
+            "font.size": SMALL_PT,
             "text.color": theme.ink,
             "axes.labelcolor": theme.muted,
             "axes.edgecolor": theme.grid,
@@ -174,7 +177,7 @@ class ChartRenderer:
         """The value axis title, horizontal above the axis (Chinese is never set on
         its side; English follows the same house style)."""
         if label:
-            axes.set_title(label, loc="left", fontsize=8, color=self.theme.muted, pad=6)
+            axes.set_title(label, loc="left", fontsize=SMALL_PT, color=self.theme.muted, pad=6)
 
     def _bars(self, axes, content: dict) -> None:
         theme = self.theme
@@ -188,7 +191,7 @@ class ChartRenderer:
             draw = axes.barh if horizontal else axes.bar
             size = {"height": thickness} if horizontal else {"width": thickness}
             bars = draw(offsets, one["values"], color=colour, label=one["label"], **size)
-            axes.bar_label(bars, labels=texts, padding=2, fontsize=7.5, color=theme.ink)
+            axes.bar_label(bars, labels=texts, padding=2, fontsize=SMALL_PT, color=theme.ink)
         positions = list(range(count))
         top = max(max(one["values"]) for one in series)
         ticks = round_ticks(0, top)
@@ -209,7 +212,7 @@ class ChartRenderer:
             self._value_title(axes, content["value_label"])
         axes.set_axisbelow(True)
         if len(series) > 1:
-            axes.legend(frameon=False, fontsize=7.5, loc="lower right")
+            axes.legend(frameon=False, fontsize=SMALL_PT, loc="lower right")
 
     def _rank_dots(self, axes, content: dict) -> None:
         """Earlier and latest rank per category as two dots joined by a line, on a
@@ -243,7 +246,7 @@ class ChartRenderer:
                 textcoords="offset points",
                 xytext=(0, 6),
                 ha="center",
-                fontsize=7.5,
+                fontsize=SMALL_PT,
                 color=theme.ink,
             )
         for row, value, after, text in zip(
@@ -256,7 +259,7 @@ class ChartRenderer:
                     textcoords="offset points",
                     xytext=(0, 6),
                     ha="center",
-                    fontsize=7.5,
+                    fontsize=SMALL_PT,
                     color=theme.muted,
                 )
         axes.set_yticks(list(rows), wrap_labels(content["categories"], content["lang"], 30))
@@ -268,7 +271,9 @@ class ChartRenderer:
         axes.tick_params(axis="y", length=0)
         axes.set_xlabel(content["value_label"])
         axes.set_axisbelow(True)
-        axes.legend(frameon=False, fontsize=7.5, loc="lower left", ncols=2, bbox_to_anchor=(0, 1.0))
+        axes.legend(
+            frameon=False, fontsize=SMALL_PT, loc="lower left", ncols=2, bbox_to_anchor=(0, 1.0)
+        )
 
     def _line(self, axes, content: dict) -> None:
         theme = self.theme
@@ -295,7 +300,7 @@ class ChartRenderer:
                     textcoords="offset points",
                     xytext=(0, 7 if not below else -12),
                     ha="center",
-                    fontsize=8,
+                    fontsize=SMALL_PT,
                     color=theme.ink,
                 )
         axes.set_xticks(positions, wrap_labels(content["categories"], content["lang"], 16))
@@ -314,7 +319,7 @@ class ChartRenderer:
             axes.set_ylim(ticks[0], ticks[-1] * 1.04)
         self._value_title(axes, content["value_label"])
         if len(content["series"]) > 1:
-            axes.legend(frameon=False, fontsize=7.5)
+            axes.legend(frameon=False, fontsize=SMALL_PT)
 
 
 MONTHS = {

@@ -110,19 +110,24 @@ def justify_between_characters() -> bool:
 #: A second, tighter setting, used only when the first leaves a figure or a table
 #: alone on the last page: charts at 80% of the measure, less air around blocks.
 TIGHTER_CSS = """
-figure.chart img {{ width: {chart} !important; margin: 0 auto !important; }}
+figure.chart img {{ width: 82% !important; margin: 0 auto !important; }}
 figure.chart {{ margin: 2mm 0 !important; }}
-table.data th, table.data td {{ padding-top: 0.7mm !important; padding-bottom: 0.7mm !important; }}
+table.data th, table.data td {{
+  padding-top: {cell} !important;
+  padding-bottom: {cell} !important;
+}}
 p {{ margin-bottom: 2mm !important; }}
 h2 {{ margin-top: 6mm !important; }}
+:lang(zh) {{ line-height: {leading} !important; }}
 """
-#: The chart widths tried, in turn, until the lone last page is gone.
-TIGHTER_CHARTS = ("78%", "64%")
+#: Cell padding and Chinese leading tried, in turn, until the lone last page is gone.
+#: Charts shrink to 82% only: their 8.5 pt text then prints at 7 pt, never less.
+TIGHTER_STEPS = (("0.7mm", "1.7"), ("0.4mm", "1.6"))
 
 
 def tighter_styles() -> list[str]:
     """The tighter settings to try, least change first."""
-    return [TIGHTER_CSS.format(chart=width) for width in TIGHTER_CHARTS]
+    return [TIGHTER_CSS.format(cell=cell, leading=leading) for cell, leading in TIGHTER_STEPS]
 
 
 CONTENT_TAGS = {"p", "li", "table", "h1", "h2", "h3", "dl", "figure"}

@@ -49,6 +49,9 @@ class ChartStyle:
     latin_font: str = "Noto Sans"
     cjk_font: str = "Noto Sans CJK HK"
     cjk_font_simplified: str = "Noto Sans CJK SC"
+    #: The width the chart is drawn at: the width it prints at, so that its 8.5 pt
+    #: text prints at 8.5 pt (an audience that sets charts narrower sets this lower).
+    width_mm: int = WIDTH_MM
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,9 @@ class ChartRenderer:
                 ensure_ascii=False,
             ).encode()
         ).hexdigest()[:20]
-        files = ChartFiles(self.cache_dir / f"{key}.svg", self.cache_dir / f"{key}.png", WIDTH_MM)
+        files = ChartFiles(
+            self.cache_dir / f"{key}.svg", self.cache_dir / f"{key}.png", self.theme.width_mm
+        )
         digests = self.cache_dir / f"{key}.sha256"
         if not _verified(files, digests):  # missing, truncated or altered: drawn again
             self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -156,7 +161,7 @@ class ChartRenderer:
     def _figure(self, content: dict):
         kind = content["kind"]
         count = len(content["categories"])
-        width_in = WIDTH_MM / 25.4
+        width_in = self.theme.width_mm / 25.4
         if kind == "compare" and content["unit"] == "rank":
             height_in = 1.0 + 0.5 * count
         elif kind in ("barh", "compare"):

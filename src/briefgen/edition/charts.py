@@ -30,7 +30,7 @@ from briefgen.files import atomic_output
 from briefgen.project.model import Dataset
 
 #: Bump when the drawing code changes in a way the hash cannot see.
-STYLE_VERSION = 4
+STYLE_VERSION = 5
 #: Every text of a chart, drawn at WIDTH_MM: at 82% of a 170 mm measure (the most a
 #: page may shrink a chart) it still prints at 7 pt, the smallest a reader should get.
 SMALL_PT = 8.5
@@ -162,11 +162,16 @@ class ChartRenderer:
         kind = content["kind"]
         count = len(content["categories"])
         width_in = self.theme.width_mm / 25.4
+        # A row is as tall as its wrapped label (8.5 pt lines) or its bars, whichever is more.
+        lines = max(
+            label.count("\n") + 1 for label in wrap_labels(content["categories"], content["lang"])
+        )
+        label_in = 0.16 * lines + 0.08
         if kind == "compare" and content["unit"] == "rank":
-            height_in = 1.0 + 0.5 * count
+            height_in = 1.0 + max(0.42, label_in) * count
         elif kind in ("barh", "compare"):
-            rows = count * (len(content["series"]) if kind == "compare" else 1)
-            height_in = 0.75 + 0.26 * rows
+            bars = len(content["series"]) if kind == "compare" else 1
+            height_in = 0.75 + max(0.26 * bars, label_in) * count
         else:
             height_in = 2.2
         figure, axes = plt.subplots(figsize=(width_in, height_in), layout="constrained")
@@ -200,7 +205,8 @@ class ChartRenderer:
         positions = list(range(count))
         top = max(max(one["values"]) for one in series)
         ticks = round_ticks(0, top)
-        labels = wrap_labels(content["categories"], content["lang"], 30 if horizontal else 16)
+        width = LABEL_CHARS if horizontal else 16
+        labels = wrap_labels(content["categories"], content["lang"], width)
         if horizontal:
             axes.set_yticks(positions, labels)
             axes.invert_yaxis()  # first category on top, as in the table
@@ -267,7 +273,7 @@ class ChartRenderer:
                     fontsize=SMALL_PT,
                     color=theme.muted,
                 )
-        axes.set_yticks(list(rows), wrap_labels(content["categories"], content["lang"], 30))
+        axes.set_yticks(list(rows), wrap_labels(content["categories"], content["lang"]))
         axes.invert_yaxis()
         axes.set_xticks(ticks)
         axes.set_xlim(ticks[-1] + 0.5, 0.5)  # rank 1 on the right: right is better
@@ -297,14 +303,14 @@ class ChartRenderer:
                 drawstyle=drawstyle,
                 label=one["label"],
             )
-            below = content["unit"] == "rank"  # the axis runs downwards: labels under points
+            beside = content["unit"] == "rank"  # the axis runs downwards: labels beside points
             for x, y, text in zip(positions, one["values"], texts, strict=True):
                 axes.annotate(
                     text,
                     (x, y),
                     textcoords="offset points",
-                    xytext=(0, 7 if not below else -12),
-                    ha="center",
+                    xytext=(6, -11) if beside else (0, 7),
+                    ha="left" if beside else "center",
                     fontsize=SMALL_PT,
                     color=theme.ink,
                 )
@@ -384,7 +390,12 @@ def rank_ticks(worst: float) -> list[int]:
     return [1] + [tick for tick in range(step, last + 1, step) if tick > 1]
 
 
-def wrap_labels(labels: list[str], lang: str, width: int) -> list[str]:
+#: Characters per line of a category label beside horizontal bars (about a third of
+#: the chart's width at 8.5 pt; Chinese characters count double).
+LABEL_CHARS = 34
+
+
+def wrap_labels(labels: list[str], lang: str, width: int = LABEL_CHARS) -> list[str]:
     """Category labels on two or three lines, so they take a third of the width,
     not the half or more a one-line label would."""
     if lang.startswith("zh"):

@@ -398,11 +398,19 @@ LABEL_CHARS = 34
 def wrap_labels(labels: list[str], lang: str, width: int = LABEL_CHARS) -> list[str]:
     """Category labels on two or three lines, so they take a third of the width,
     not the half or more a one-line label would."""
-    if lang.startswith("zh"):
-        width = max(6, width // 2)
-        return [
-            "\n".join(label[i : i + width] for i in range(0, len(label), width)) for label in labels
-        ]
+    if lang.startswith("zh"):  # balanced lines, Latin words whole, no lone character
+        wrapped = []
+        for label in labels:
+            lines = math.ceil(len(label) / max(6, width // 2))
+            step = math.ceil(len(label) / lines)
+            parts = [""]
+            for unit in re.findall(r"[A-Za-z0-9/.,&\- ]+|.", label):
+                closing = unit in "，。、；：？！）」』》"  # stays at the end of its line
+                if parts[-1] and len(parts[-1]) + len(unit) > step and not closing:
+                    parts.append("")
+                parts[-1] += unit
+            wrapped.append("\n".join(part.strip() for part in parts))
+        return wrapped
     return ["\n".join(textwrap.wrap(label, width)) or label for label in labels]
 
 

@@ -1,6 +1,8 @@
 # make report  - set up what is missing, then build every brief into build/
 # make test    - set up what is missing (plus test tools), then run the tests
 # make check   - validate content and templates without rendering
+# make preview - serve the general English PDFs on localhost; rebuild on every save
+#                (narrow it: make preview ARGS="--brief fintech-2030 --lang zh-Hant")
 # make lint    - ruff
 # make bench   - time a cold build, a no-op and a one-brief rebuild; sizes; build/bench.json
 # make clean   - remove build outputs (keeps .venv)
@@ -13,7 +15,7 @@ BIN    := $(VENV)/bin
 # The venv is (re)installed whenever pyproject.toml changes.
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: report test check lint bench release clean distclean setup setup-system setup-system-test
+.PHONY: report test check preview lint bench release clean distclean setup setup-system setup-system-test
 
 report: setup
 	$(BIN)/briefgen build
@@ -24,6 +26,9 @@ test: setup setup-system-test
 
 check: $(VENV_STAMP)
 	$(BIN)/briefgen check
+
+preview: setup
+	$(BIN)/briefgen preview $(ARGS)
 
 bench: setup
 	$(BIN)/python scripts/bench.py

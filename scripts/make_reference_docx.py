@@ -22,13 +22,14 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Mm
 
 from briefgen.writers.docx import oxml as ox
-from briefgen.writers.docx.oxml import w
-from briefgen.writers.docx.writer import save_reproducibly
+from briefgen.writers.docx.oxml import set_on, w
+from briefgen.writers.docx.package import font_table, save_reproducibly
+from briefgen.writers.docx.styles import ALTERNATES, declare_fonts
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = ROOT / "templates" / "docx" / "reference.docx"
@@ -41,7 +42,8 @@ RULE = "B8C4CC"
 PANEL = "EEF4F7"
 CLASSIFIED = "8A1C1C"
 
-SERIF = ("Noto Serif", "Noto Serif CJK HK")
+#: Chinese is set in sans-serif in every edition, as the PDF sets it.
+SERIF = ("Noto Serif", "Noto Sans CJK HK")
 SANS = ("Noto Sans", "Noto Sans CJK HK")
 MONO = ("DejaVu Sans Mono", None)
 
@@ -131,24 +133,20 @@ BODY_STYLES = {
 
 
 def paragraph_properties(style, props: dict) -> None:
-    ppr = ox.get_or_add_ppr(style)
+    ppr = style.get_or_add_pPr()
     numbering = ppr.find(w("numPr"))
     if numbering is not None and style.get(w("styleId")) == "Subtitle":
         ppr.remove(numbering)  # python-docx's template numbers its Subtitle style
     if props.get("keep_next"):
-        ox.get_or_add(ppr, "keepNext", ox.PPR_ORDER)
-        ox.get_or_add(ppr, "keepLines", ox.PPR_ORDER)
+        ppr.get_or_add_keepNext()
+        ppr.get_or_add_keepLines()
     if "border" in props:
         side, size, color, space = props["border"]
         existing = ppr.find(w("pBdr"))
         if existing is not None:
             ppr.remove(existing)
-        borders = ox.get_or_add(ppr, "pBdr", ox.PPR_ORDER)
-        borders.append(
-            ox.set_attrs(
-                OxmlElement(f"w:{side}"), val="single", sz=str(size), space=str(space), color=color
-            )
-        )
+        borders = ppr.get_or_add_pBdr()
+        borders.append(ox.new(side, val="single", sz=str(size), space=str(space), color=color))
     elif style.get(w("styleId")) == "Title" and ppr.find(w("pBdr")) is not None:
         ppr.remove(ppr.find(w("pBdr")))
     spacing_values = {}
@@ -159,21 +157,21 @@ def paragraph_properties(style, props: dict) -> None:
     if "line" in props:
         spacing_values.update(line=str(round(240 * props["line"])), lineRule="auto")
     if spacing_values:
-        ox.set_attrs(ox.get_or_add(ppr, "spacing", ox.PPR_ORDER), **spacing_values)
+        set_on(ppr, "spacing", **spacing_values)
     if "indent" in props:
-        ox.set_attrs(ox.get_or_add(ppr, "ind", ox.PPR_ORDER), left=str(mm(props["indent"])))
+        set_on(ppr, "ind", left=str(mm(props["indent"])))
     if props.get("contextual") is False and ppr.find(w("contextualSpacing")) is not None:
         ppr.remove(ppr.find(w("contextualSpacing")))
     if "outline" in props:
-        ox.set_attrs(ox.get_or_add(ppr, "outlineLvl", ox.PPR_ORDER), val=str(props["outline"]))
+        set_on(ppr, "outlineLvl", val=str(props["outline"]))
     if style.get(w("styleId")) not in BODY_STYLES:
         # Set flush left, so that justifying Normal (as the Chinese edition does)
         # does not spread headings, captions, cells and notes.
-        ox.set_attrs(ox.get_or_add(ppr, "jc", ox.PPR_ORDER), val="left")
+        set_on(ppr, "jc", val="left")
 
 
 def run_properties(style, props: dict) -> None:
-    rpr = ox.get_or_add_rpr(style)
+    rpr = style.get_or_add_rPr()
     # Python-docx's template ships character spacing and kerning on its Title and
     # Subtitle; spacing between letters breaks Chinese text, so it goes.
     for name in ("spacing", "kern"):
@@ -185,38 +183,40 @@ def run_properties(style, props: dict) -> None:
         rpr.remove(fonts)  # theme fonts: inherit the explicit fonts of Normal instead
     if "fonts" in props:
         latin, east_asia = props["fonts"]
-        ox.set_fonts(rpr, latin=latin, east_asia=east_asia)
+        # Only Normal names the East Asian font; the other styles inherit it, so a
+        # designer changes the Chinese font of the whole document in one place.
+        own = east_asia if style.get(w("styleId")) == "Normal" or east_asia != SERIF[1] else None
+        ox.set_fonts(rpr, latin=latin, east_asia=own)
     if "size" in props:
         half_points = str(round(props["size"] * 2))
-        ox.set_attrs(ox.get_or_add(rpr, "sz", ox.RPR_ORDER), val=half_points)
-        ox.set_attrs(ox.get_or_add(rpr, "szCs", ox.RPR_ORDER), val=half_points)
+        set_on(rpr, "sz", val=half_points)
+        set_on(rpr, "szCs", val=half_points)
     for key, names in (("bold", ("b", "bCs")), ("italic", ("i", "iCs")), ("caps", ("caps",))):
         if key in props:
             for name in names:
                 found = rpr.find(w(name))
                 if props[key] and found is None:
-                    ox.get_or_add(rpr, name, ox.RPR_ORDER)
+                    getattr(rpr, f"get_or_add_{name}")()
                 elif not props[key] and found is not None:
                     rpr.remove(found)
     if "color" in props:
-        color = ox.get_or_add(rpr, "color", ox.RPR_ORDER)
+        color = rpr.get_or_add_color()
         color.attrib.clear()
         ox.set_attrs(color, val=props["color"])
     if props.get("underline"):
-        ox.set_attrs(ox.get_or_add(rpr, "u", ox.RPR_ORDER), val="single")
+        set_on(rpr, "u", val="single")
     if props.get("superscript"):
-        ox.set_attrs(ox.get_or_add(rpr, "vertAlign", ox.RPR_ORDER), val="superscript")
+        set_on(rpr, "vertAlign", val="superscript")
 
 
 def define_styles(styles) -> None:
     # Document defaults: every run's fonts and languages unless a style says otherwise.
     defaults = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
     ox.set_fonts(defaults, latin=SERIF[0], east_asia=SERIF[1])
-    ox.set_attrs(ox.get_or_add(defaults, "sz", ox.RPR_ORDER), val="21")
-    ox.set_attrs(ox.get_or_add(defaults, "szCs", ox.RPR_ORDER), val="21")
-    lang = defaults.find(w("lang"))
-    lang.attrib.clear()
-    ox.set_language(defaults, "en-GB", "zh-HK", "ar-SA")
+    set_on(defaults, "sz", val="21")
+    set_on(defaults, "szCs", val="21")
+    defaults.get_or_add_lang().attrib.clear()
+    set_on(defaults, "lang", val="en-GB", eastAsia="zh-HK", bidi="ar-SA")
     spacing = styles.find(f"{w('docDefaults')}/{w('pPrDefault')}/{w('pPr')}/{w('spacing')}")
     ox.set_attrs(spacing, after=str(mm(3)), line="264", lineRule="auto")
 
@@ -243,20 +243,19 @@ def define_styles(styles) -> None:
             color.attrib.pop(w(attr), None)
 
     for style_id, name, based_on, next_style, custom, props in PARAGRAPH_STYLES:
-        style = ox.find_style(styles, style_id)
+        style = styles.get_by_id(style_id)
         if style is None:
-            style = ox.add_style(
-                styles, "paragraph", style_id, name, based_on, next_style, 39, True, custom
-            )
+            style = add_style(styles, "paragraph", style_id, name, based_on, custom)
+            style.next_val = next_style
         for tag in ("semiHidden",):  # visible in the style gallery
             for found in style.findall(w(tag)):
                 style.remove(found)
         paragraph_properties(style, props)
         run_properties(style, props)
     for style_id, name, custom, props in CHARACTER_STYLES:
-        style = ox.find_style(styles, style_id)
+        style = styles.get_by_id(style_id)
         if style is None:
-            style = ox.add_style(styles, "character", style_id, name, None, None, 99, False, custom)
+            style = add_style(styles, "character", style_id, name, None, custom)
         run_properties(style, props)
     define_table_styles(styles)
 
@@ -309,7 +308,7 @@ def define_table_styles(styles) -> None:
         "</w:style>"
     )
     for style in (brief_table, key_figures, parallel):
-        existing = ox.find_style(styles, style.get(w("styleId")))
+        existing = styles.get_by_id(style.get(w("styleId")))
         if existing is not None:
             styles.remove(existing)
         styles.append(style)
@@ -327,24 +326,33 @@ def simplify_bullets(numbering) -> None:
                 level.remove(rpr)
 
 
-FONT_TABLE = """<w:fonts {ns}>
-<w:font w:name="Noto Serif"><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>
-<w:font w:name="Noto Sans"><w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>
-<w:font w:name="Noto Serif CJK HK"><w:charset w:val="88"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>
-<w:font w:name="Noto Sans CJK HK"><w:charset w:val="88"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>
-<w:font w:name="DejaVu Sans Mono"><w:charset w:val="00"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>
-</w:fonts>"""  # noqa: E501 - one font a line reads best
+def fonts(table) -> None:
+    """The fonts the styles use, each with the substitute stock Office has (styles.py
+    ALTERNATES), its character set and family (charset 88: Traditional Chinese)."""
+    declare_fonts(table, [*ALTERNATES, MONO[0]])
+    for font in table.font_lst:
+        if font.name == MONO[0]:
+            set_on(font, "family", val="modern")
+            set_on(font, "pitch", val="fixed")
 
 
-def font_table(document) -> None:
-    """The fonts the styles use, with the character set and family Word needs to pick
-    a substitute on a machine without them (charset 88: Traditional Chinese)."""
-    for rel in document.part.rels.values():
-        if rel.reltype == RT.FONT_TABLE:
-            blob = FONT_TABLE.format(ns=nsdecls("w")).replace("\n", "")
-            rel.target_part._blob = (
-                b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + blob.encode()
-            )
+def add_style(styles, kind: str, style_id: str, name: str, based_on: str | None, custom: bool):
+    """A new style of `kind` (python-docx's CT_Styles does the XML)."""
+    style = styles.add_style_of_type(name, {"paragraph": 1, "character": 2}[kind], not custom)
+    style.styleId = style_id
+    if based_on:
+        style.basedOn_val = based_on
+    if custom:
+        style.set(w("customStyle"), "1")
+    return style
+
+
+def _style_id(styles, name: str) -> str:
+    wanted = name.lower()
+    for style in styles.iter(w("style")):
+        if (style.name_val or "").lower() == wanted:
+            return style.get(w("styleId"))
+    raise KeyError(name)
 
 
 def settings(document) -> None:
@@ -352,7 +360,7 @@ def settings(document) -> None:
     for name in ("rsids", "attachedTemplate"):
         for found in element.findall(w(name)):
             element.remove(found)
-    ox.set_theme_font_language(element, "en-GB", "zh-HK")
+    set_on(element, "themeFontLang", val="en-GB", eastAsia="zh-HK")
     for setting in element.iter(w("compatSetting")):
         if setting.get(w("name")) == "compatibilityMode":
             setting.set(w("val"), "15")  # Word 2013 and later: no "Compatibility Mode"
@@ -409,8 +417,7 @@ def samples(document) -> None:
     styles = document.styles.element
     for style_name, sample in text.items():
         paragraph = document.add_paragraph(sample)
-        style_id = ox.find_style_by_name(styles, style_name).get(w("styleId"))
-        ox.set_paragraph_property(paragraph._p, "pStyle", val=style_id)
+        paragraph._p.style = _style_id(styles, style_name)
 
 
 def main(argv: list[str]) -> int:
@@ -419,7 +426,7 @@ def main(argv: list[str]) -> int:
     drop_stale_parts(document)
     define_styles(document.styles.element)
     simplify_bullets(document.part.numbering_part.element)
-    font_table(document)
+    font_table(document, fonts)
     settings(document)
     page_setup(document)
     properties = document.core_properties

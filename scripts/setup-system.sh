@@ -15,8 +15,9 @@ set -eu
 # a build error, never tofu.
 packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk fonts-noto-core"
 if [ "${1:-}" = "--test" ]; then
-    # poppler-utils and qpdf read PDFs back; LibreOffice is a real DOCX client.
-    packages="$packages poppler-utils qpdf libreoffice-writer-nogui"
+    # poppler-utils and qpdf read PDFs back; LibreOffice is a real DOCX client;
+    # Chromium is the real browser the preview test drives (through Playwright).
+    packages="$packages poppler-utils qpdf libreoffice-writer-nogui chromium"
 fi
 
 missing=""

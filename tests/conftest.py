@@ -26,6 +26,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from briefgen import cli
+from briefgen.project.datasets import add_shared
 from briefgen.project.load import PROJECT_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +52,11 @@ def briefgen(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.Co
 
 
 def raw_yaml(path: Path):
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    """A YAML file as plain data; a brief with the shared datasets (content/data/) it uses."""
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    if path.parent.name == "content" and path.name not in PROJECT_FILES:
+        add_shared(data, path.parent)
+    return data
 
 
 @functools.cache
@@ -60,43 +65,41 @@ def registered_sources() -> dict:
 
 
 def names_source(source_id: str, text: str, lang: str) -> bool:
-    """Whether a footnote's text names the source: its title in the reader's language
-    and in its own, and its publisher where the register gives one."""
+    """Whether a footnote's text names the source: its title (or, after its first
+    note, its short title) in the reader's language, and its publisher or outlet
+    where the register gives one."""
     source = registered_sources()[source_id]
-    wanted = [source["title"][lang], source["title"][source["language"]]]
-    if "publisher" in source:
-        wanted.append(source["publisher"][lang])
-    return all(part in text for part in wanted)
+    titles = {source["title"][lang], source.get("short_title", source["title"])[lang]}
+    names = [source[key][lang] for key in ("publisher", "outlet") if key in source]
+    return any(title in text for title in titles) and all(name in text for name in names)
+
+
+#: Words only a full reference holds (the kind of source).
+FULL_REFERENCE = ("web page", "news report", "article", "網頁", "新聞報道", "文章")
 
 
 def expected_citations(brief: str, lang: str) -> int:
-    """Citations a brief's general edition makes in one language, counted from the
-    YAML itself: every `[@…]` group in its texts (not the `plain:` variants), plus
-    the source of each key figure and each table."""
+    """Notes a brief's general edition sets in one language, counted from the YAML:
+    one per paragraph or list item that cites (consecutive list items citing the same
+    sources share one), one per run of key figures from the same source; tables and
+    charts name their source in a line, not a note. `plain:` variants are not read."""
+    from briefgen.edition.cite import collapse
+
     data = raw_yaml(ROOT / "content" / f"{brief}.yaml")
-    count = 0
 
-    def walk(node):
-        nonlocal count
-        if isinstance(node, dict):
-            if lang in node and isinstance(node[lang], str):
-                count += len(CITATION.findall(node[lang]))
-            for key, value in node.items():
-                if key != "plain":  # plain wording replaces a paragraph only for some audiences
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
+    def notes(texts: list[str]) -> int:
+        return sum(len(CITATION.findall(text)) for text in collapse(texts))
 
-    walk(data)
-    count += len(data["key_figures"])
-    shown_tables = {
-        block["table"]
-        for section in data["sections"]
-        for block in section["blocks"]
-        if "table" in block
-    }
-    return count + sum(1 for name in data.get("data", {}) if name in shown_tables)
+    count = sum(notes([paragraph[lang]]) for paragraph in data["summary"])
+    sources = [figure["source"] for figure in data["key_figures"]]
+    count += sum(1 for i, s in enumerate(sources) if i + 1 == len(sources) or sources[i + 1] != s)
+    for section in data["sections"]:
+        for block in section["blocks"]:
+            if "paragraph" in block:
+                count += notes([block["paragraph"][lang]])
+            elif "bullets" in block:
+                count += notes([item[lang] for item in block["bullets"]])
+    return count
 
 
 def make_project(folder: Path) -> Path:
@@ -109,9 +112,18 @@ def make_project(folder: Path) -> Path:
         ],
     )
     (folder / "content").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "sources.yaml", folder / "content")
+    copy_register(folder / "content")
     shutil.copy(FIXTURES / "mini.yaml", folder / "content" / "mini.yaml")
     return folder
+
+
+def copy_register(content: Path) -> None:
+    """The project's sources.yaml, its archive folder made absolute (so that a
+    throwaway project verifies its citations against the same texts)."""
+    text = (ROOT / "content" / "sources.yaml").read_text(encoding="utf-8")
+    archive = (ROOT / "../shared/sources").resolve()
+    text = text.replace("\narchive: ../shared/sources\n", f"\narchive: {archive}\n")
+    (content / "sources.yaml").write_text(text, encoding="utf-8")
 
 
 @pytest.fixture

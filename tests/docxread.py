@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
+from conftest import ROOT, raw_yaml
+from docx.oxml.ns import nsmap
 from lxml import etree
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {
-    "w": W,
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-}
+W = nsmap["w"]  #: python-docx's, the one the writer uses too
+NS = {prefix: nsmap[prefix] for prefix in ("w", "wp", "r", "a")}
 
 
 def w(name: str) -> str:
@@ -99,3 +102,101 @@ def text_of(element: etree._Element, numbers: dict[str, int] | None = None) -> s
         elif node.tag in (w("tab"), w("br")) and node.getparent().tag == w("r"):
             parts.append(" ")
     return "".join(parts)
+
+
+def pandoc_ast(path: Path) -> dict:
+    """The DOCX as pandoc reads it (its JSON AST): a second, independent reader."""
+    import json
+
+    import pypandoc
+
+    return json.loads(pypandoc.convert_file(str(path), "json", format="docx"))
+
+
+def pandoc_text(node) -> str:
+    """The text of pandoc inlines or blocks, notes left out."""
+    parts: list[str] = []
+
+    def walk(item) -> None:
+        if isinstance(item, dict):
+            kind = item.get("t")
+            if kind == "Str":
+                parts.append(item["c"])
+            elif kind in ("Space", "SoftBreak", "LineBreak"):
+                parts.append(" ")
+            elif kind != "Note":
+                walk(item.get("c"))
+        elif isinstance(item, list):
+            for child in item:
+                walk(child)
+
+    walk(node)
+    return "".join(parts)
+
+
+def pandoc_find(node, kind: str, inside: tuple[str, ...] = ()) -> list[tuple[dict, tuple]]:
+    """Every element of type `kind` with the types of the elements around it."""
+    found: list[tuple[dict, tuple]] = []
+
+    def walk(item, around: tuple) -> None:
+        if isinstance(item, dict):
+            if item.get("t") == kind:
+                found.append((item, around))
+            walk(item.get("c"), (*around, item.get("t")) if item.get("t") else around)
+        elif isinstance(item, list):
+            for child in item:
+                walk(child, around)
+
+    walk(node, inside)
+    return found
+
+
+# -- shared by the DOCX tests (test_docx.py, test_docx_writer.py) ------------------
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+REFERENCE = ROOT / "templates" / "docx" / "reference.docx"
+MESSAGES = raw_yaml(ROOT / "templates" / "base" / "messages.yaml")
+
+
+def squash(text: str) -> str:
+    """Text compared across formats: no whitespace (PDF line breaks fall anywhere), no case
+    (the PDF sets the edition line in capitals)."""
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def content(brief: str) -> dict:
+    return raw_yaml(ROOT / "content" / f"{brief}.yaml")
+
+
+def section_titles(brief: str, lang: str) -> list[str]:
+    return [
+        MESSAGES["summary"][lang],
+        MESSAGES["key_figures"][lang],
+        *(section["title"][lang] for section in content(brief)["sections"]),
+    ]
+
+
+def toc_entries(read: ReadDocx, style: str) -> list[tuple[str, str]]:
+    """(text, link target) of each filled-in entry of a contents list."""
+    return [
+        (text_of(p), p.find(w("hyperlink")).get(w("anchor")))
+        for p in read.paragraphs()
+        if read.style_of(p) == style
+    ]
+
+
+def libreoffice(files: list[Path], out: Path) -> Path:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.fail("LibreOffice (soffice) is missing: run `sh scripts/setup-system.sh --test`")
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    try:
+        result = subprocess.run(
+            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+             "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out

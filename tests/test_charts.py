@@ -90,7 +90,7 @@ def test_rendering_twice_gives_identical_bytes(tmp_path: Path, lang: str):
     assert first.svg.name == second.svg.name
 
 
-def test_svg_keeps_text_as_text_and_png_is_200_dpi(tmp_path: Path):
+def test_svg_keeps_text_as_text_and_png_is_300_dpi(tmp_path: Path):
     files = ChartRenderer(tmp_path).render(dataset(), "zh-Hant")
     svg = files.svg.read_text(encoding="utf-8")
     assert "應用程式及軟件開發人員" in svg  # a label, as text, not as paths
@@ -98,7 +98,7 @@ def test_svg_keeps_text_as_text_and_png_is_200_dpi(tmp_path: Path):
     from PIL import Image
 
     with Image.open(files.png) as image:
-        assert round(image.info["dpi"][0]) >= 200
+        assert round(image.info["dpi"][0]) >= 300
 
 
 def test_a_chart_is_drawn_once_and_then_taken_from_the_cache(tmp_path: Path):

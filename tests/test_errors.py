@@ -114,11 +114,12 @@ def test_prose_reads_figures_from_the_data_block(project, read_pdf):
     chinese = read_pdf(project / "build/general/mini.zh-Hant.pdf").text
     assert "lead the list at 45%" in english
     assert "比例為45%" in chinese
-    edit(project / "content/mini.yaml", "values: [45, 35]", "values: [47, 35]")
+    # another figure the cited source states (a figure it does not state fails the build)
+    edit(project / "content/mini.yaml", "values: [45, 35]", "values: [33, 35]")
     briefgen("build", cwd=project, check=True)
     from pdfread import ReadPdf  # not the session cache: the file changed
 
-    assert "lead the list at 47%" in ReadPdf(project / "build/general/mini.en.pdf").text
+    assert "lead the list at 33%" in ReadPdf(project / "build/general/mini.en.pdf").text
 
 
 def test_unknown_figure_reference_is_located(project):

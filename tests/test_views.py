@@ -103,10 +103,13 @@ def test_citations_become_footnotes_in_document_order(loaded):
     citer = Citer(loaded.register, loaded.messages, "en")
     markdown = InlineMarkdown(citer, lambda dataset, reference: "?")
     html = markdown("Set up in 2016 [@hkma-fintech] and 2017 [@hkma-fintech; @takungpao-fintech].")
-    assert html.count('<span class="footnote"') == 2
+    # one note per paragraph, at its last citation, naming each source once (#14)
+    assert html.count('<span class="footnote"') == 1
     assert 'data-sources="hkma-fintech takungpao-fintech"' in html
     assert citer.cited == ["hkma-fintech", "takungpao-fintech"]
-    assert "2016<span" in html, "no space before a note call"
+    assert "2016 and 2017<span" in html, "no space before a note call"
+    again = markdown("Again [@takungpao-fintech].")
+    assert citer.count == 2 and "Ta Kung Pao, “Taking the pulse of fintech”." in again
 
 
 def test_raw_html_in_content_is_text(loaded):

@@ -39,6 +39,9 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     build_cmd.add_argument("--plan", action="store_true", help="print the job list; build nothing")
     build_cmd.add_argument("--json", action="store_true", help="with --plan: as JSON, for CI")
+    build_cmd.add_argument(
+        "--shard", metavar="K/N", help="only the K-th of N balanced slices (for CI fan-out)"
+    )
 
     new_cmd = commands.add_parser(
         "new-audience", help="write a commented starting folder for a new audience"
@@ -60,8 +63,32 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--today", type=iso_date, help="the date to measure ages from (default: today)"
     )
+    check_cmd.add_argument(
+        "--evidence",
+        action="store_true",
+        help="also print, per brief, the citations, figures and quotes checked and verified",
+    )
+    preview_cmd = commands.add_parser(
+        "preview", help="serve editions on localhost and rebuild them as content changes"
+    )
+    preview_cmd.add_argument("--brief", action="append", help="only this brief (repeatable)")
+    preview_cmd.add_argument(
+        "--audience", action="append", help="this audience (repeatable; default: general)"
+    )
+    preview_cmd.add_argument("--lang", action="append", help="this language (default: en)")
+    preview_cmd.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    preview_cmd.add_argument(
+        "--out", type=Path, help="output folder (default: <project>/build/preview)"
+    )
+    preview_cmd.add_argument("--open", action="store_true", help="open the page in a browser")
+    schema_cmd = commands.add_parser(
+        "schema", help="write schemas/*.schema.json (for editors) and docs/audiences.md's keys"
+    )
+    schema_cmd.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a file is out of date"
+    )
     release_parser(commands)
-    for command in (build_cmd, check_cmd):
+    for command in (build_cmd, check_cmd, preview_cmd, schema_cmd):
         # also accepted after the command: `briefgen build --debug`
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
@@ -70,7 +97,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def release_parser(commands: argparse._SubParsersAction) -> None:
-    """`briefgen release build|verify|stage` (see briefgen.engine.release)."""
+    """`briefgen release build|verify|stage|gather` (see briefgen.engine.release and,
+    for gathering the outputs of `build --shard K/N`, briefgen.engine.shards)."""
     release = commands.add_parser(
         "release", help="clean, checksummed release builds; verify or stage a release"
     )
@@ -85,6 +113,13 @@ def release_parser(commands: argparse._SubParsersAction) -> None:
     stage = steps.add_parser("stage", help="copy a verified release flat, for upload")
     stage.add_argument("folder", type=Path)
     stage.add_argument("dest", type=Path)
+    gather = steps.add_parser(
+        "gather", help="merge the outputs of `build --shard K/N` into a verified release"
+    )
+    gather.add_argument("shards", type=Path, nargs="+", help="the shards' --out folders")
+    gather.add_argument(
+        "--out", type=Path, help="release folder (default: <project>/build/release)"
+    )
 
 
 def run_release(args: argparse.Namespace) -> int:
@@ -107,6 +142,12 @@ def run_release(args: argparse.Namespace) -> int:
             f"{args.folder}: verified {len(manifest['artifacts'])} artifacts and "
             f"{len(manifest['archives'])} archive(s) (commit {manifest.get('commit')})"
         )
+    elif args.step == "gather":
+        from briefgen.engine.shards import gather
+
+        root = (args.project or find_root(Path.cwd())).resolve()
+        out = args.out or root / "build" / "release"
+        print(gather(root, args.shards, out).summary())
     else:
         for path in release.stage_release(args.folder, args.dest):
             print(path)
@@ -134,7 +175,21 @@ def run(args: argparse.Namespace) -> int:
             print(f"wrote {path}")
         print(f"next: edit them, then `make report` builds build/{args.name}/")
         return 0
+    if args.command == "preview":
+        return run_preview(project, args)
+    if args.command == "schema":
+        from briefgen.project.schema import write_schemas
+
+        changed = write_schemas(root, check_only=args.check)
+        for path in changed:
+            print(f"{'out of date' if args.check else 'wrote'}: {path.relative_to(root)}")
+        return 1 if args.check and changed else 0
     out = (args.out or root / "build").resolve()
+    shard = None
+    if args.shard:
+        from briefgen.engine.shards import parse_shard
+
+        shard = parse_shard(args.shard)
     options = dict(
         briefs=args.brief,
         audiences=args.audience,
@@ -144,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
     )
     if args.plan:
-        jobs = run_build(project, out, plan_only=True, **options)
+        jobs = run_build(project, out, plan_only=True, shard=shard, **options)
         if args.json:
             print(json.dumps([plan_entry(job, out, root) for job in jobs], indent=2))
         else:
@@ -152,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
                 print(plan_entry(job, out, root)["target"])
         return 0
     try:
-        summary = run_build(project, out, **options)
+        summary = run_build(project, out, shard=shard, **options)
     except BaseException:  # interrupted, or a worker died: no partial file may stay
         remove_partial_files(out)
         raise
@@ -167,6 +222,15 @@ def run(args: argparse.Namespace) -> int:
         raise BriefgenError(
             f"{len(summary.failed)} artifact(s) could not be built; "
             "earlier files at those paths were left as they were"
+        )
+    if shard:
+        from briefgen.engine.shards import write_receipt
+
+        everything = run_build(project, out, plan_only=True, **options)
+        mine = run_build(project, out, plan_only=True, shard=shard, **options)
+        print(
+            f"shard {shard[0]}/{shard[1]}: "
+            f"{write_receipt(project, out, shard, everything, mine, args.jobs)}"
         )
     return 0
 
@@ -183,11 +247,31 @@ def plan_entry(job, out: Path, root: Path) -> dict:
     }
 
 
+def run_preview(project: Project, args: argparse.Namespace) -> int:
+    """Serve the editions until Ctrl-C (logic in engine/preview.py)."""
+    from briefgen.engine.preview import Previewer, serve
+
+    out = (args.out or project.root / "build" / "preview").resolve()
+    previewer = Previewer(project, out, args.brief, args.audience, args.lang)
+
+    def announce(line: str) -> None:
+        print(line, flush=True)
+        if args.open:
+            import webbrowser
+
+            webbrowser.open(line.split()[1])
+
+    serve(previewer, port=args.port, announce=announce)
+    return 0
+
+
 def run_check(project: Project, args: argparse.Namespace) -> int:
     """Print every problem; exit 1 if any is an error (warnings alone pass)."""
     from briefgen.project.check import check_project
+    from briefgen.project.evidence import Report
 
-    problems = check_project(project, args.today, args.max_age_days)
+    stats: dict = {}
+    problems = check_project(project, args.today, args.max_age_days, stats)
     errors = sum(problem.severity == "error" for problem in problems)
     if args.format == "json":
         print(json.dumps([problem.as_dict() for problem in problems], ensure_ascii=False, indent=2))
@@ -195,6 +279,8 @@ def run_check(project: Project, args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem)
         warnings = len(problems) - errors
+        if args.evidence:
+            print(Report(stats=stats).table())
         if problems:
             print(f"{errors} error(s), {warnings} warning(s)")
         else:

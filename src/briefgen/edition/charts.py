@@ -35,7 +35,7 @@ STYLE_VERSION = 5
 #: page may shrink a chart) it still prints at 7 pt, the smallest a reader should get.
 SMALL_PT = 8.5
 WIDTH_MM = 160
-PNG_DPI = 200
+PNG_DPI = 300
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,7 @@ class ChartRenderer:
                     "theme": asdict(self.theme),
                     "matplotlib": matplotlib.__version__,
                     "style": STYLE_VERSION,
+                    "dpi": PNG_DPI,
                 },
                 sort_keys=True,
                 ensure_ascii=False,

@@ -1,9 +1,18 @@
-"""Citations: `[@source-id]` in Markdown becomes a footnote naming the source.
+"""Citations: `[@source-id]` (optionally `[@id, "quote"]`) becomes a note or a
+numbered reference, in the style the audience chooses (`citations:`).
 
-A footnote is written as an inline `<span class="footnote">` at the place of the
-call. WeasyPrint floats it to the foot of the page (CSS `float: footnote`) and
-numbers it; the DOCX writer turns the same span into a Word footnote. Both
-number in document order, so the two formats agree.
+- notes: a footnote, written as an inline `<span class="footnote">` at the place
+  of the call. WeasyPrint floats it to the foot of the page (CSS `float:
+  footnote`) and numbers it; the DOCX writer turns the same span into a Word
+  footnote. Both number in document order, so the two formats agree. The first
+  note of a source is its full reference, later ones a short form (publisher or
+  author, short title). A paragraph's (or list item's) citations are one note,
+  at the last of them, naming each source once; consecutive list items citing the
+  same sources share one note (no "ibid." chains).
+- notes-with-quotes: the same, each reference followed by the quotes its
+  citations carry, so a reader sees the evidence without opening the source.
+- source-list: no footnotes; `[n]` links to the n-th entry of the list of
+  sources at the end (`<a href="#sources">[n]</a>`, in the DOCX writer's vocabulary).
 """
 
 from __future__ import annotations
@@ -16,88 +25,170 @@ from markdown_it.rules_inline import StateInline
 from markupsafe import Markup, escape
 
 from briefgen.edition.i18n import Messages, partial_date
-from briefgen.project.model import CITATION_GROUP, FIGURE_REFERENCE, Source, SourceRegister
+from briefgen.project.model import (
+    CITATION_GROUP,
+    FIGURE_REFERENCE,
+    Source,
+    SourceRegister,
+    citation_items,
+)
+
+#: One citation group, merged: (source id, the quotes cited from it) in order.
+Group = list[tuple[str, list[str]]]
 
 
-def format_source(source: Source, lang: str, messages: Messages) -> str:
-    """One source in the reader's language: publisher, author, title, kind, date."""
+def merge(items: list[tuple[str, str | None]]) -> Group:
+    """Citation items as a group: each source once, with all the quotes cited from it."""
+    merged: dict[str, list[str]] = {}
+    for source_id, quote in items:
+        quotes = merged.setdefault(source_id, [])
+        if quote and quote not in quotes:
+            quotes.append(quote)
+    return list(merged.items())
+
+
+def _title(source: Source, lang: str, messages: Messages, short: bool) -> str:
+    title = (source.short_title or source.title) if short else source.title
+    if short or source.language == lang or source.language[:2] == lang[:2] == "zh":
+        # One script of Chinese read in the other: the same title, converted.
+        return messages.t("title_quoted", lang, title=title.get(lang))
+    return messages.t(
+        "title_translated", lang, title=title.get(source.language), translation=title.get(lang)
+    )
+
+
+def format_source(source: Source, lang: str, messages: Messages, short: bool = False) -> str:
+    """One source in the reader's language, as far as the source states it: outlet,
+    publisher, author, title, kind, date (and what the date is of). The short form
+    (notes after the first) is the outlet, publisher or author, and the short title."""
     parts: list[str] = []
+    if source.outlet:
+        parts.append(messages.t("outlet", lang, name=source.outlet.get(lang)))
     if source.publisher:
         parts.append(source.publisher.get(lang))
-    if source.author:
-        parts.append(source.author.get(lang))
-    own_title = source.title.get(source.language)
-    if source.language == lang or (source.language[:2] == lang[:2] == "zh"):
-        # One script of Chinese read in the other: the same title, converted.
-        parts.append(messages.t("title_quoted", lang, title=source.title.get(lang)))
-    else:
-        parts.append(
-            messages.t(
-                "title_translated", lang, title=own_title, translation=source.title.get(lang)
-            )
+    author = source.author.get(lang) if source.author else None
+    if author and not (short and parts):
+        parts.append(author)
+    if short:
+        return messages.t("list_separator", lang).join(
+            [*parts[:1], _title(source, lang, messages, True)]
         )
+    parts.append(_title(source, lang, messages, False))
     parts.append(messages.t(f"kind_{source.kind}", lang))
     if source.date:
         date = partial_date(source.date, lang)
-        parts.append(messages.t(f"date_{source.date_role}", lang, date=date))
+        parts.append(messages.t(f"date_{source.date_of}", lang, date=date))
     else:
-        parts.append(messages.t("undated", lang))
+        parts.append(messages.t("date_unknown", lang))
     return messages.t("list_separator", lang).join(parts)
 
 
 class Citer:
-    """Formats citation groups as footnotes for one document in one language."""
+    """Formats citation groups for one document in one language, in one style."""
 
-    def __init__(self, register: SourceRegister, messages: Messages, lang: str):
+    def __init__(
+        self, register: SourceRegister, messages: Messages, lang: str, style: str = "notes"
+    ):
         self.register = register
         self.messages = messages
         self.lang = lang
+        self.style = style
+        #: Notes set so far.
         self.count = 0
-        #: Source ids in order of first citation.
+        #: Source ids in order of first citation (the numbers of the source list).
         self.cited: list[str] = []
 
-    def note_text(self, source_ids: list[str]) -> str:
-        join = self.messages.t("citation_join", self.lang)
-        texts = [
-            format_source(self.register.sources[i], self.lang, self.messages) for i in source_ids
-        ]
-        return join.join(texts) + self.messages.t("citation_end", self.lang)
-
     def footnote(self, source_ids: list[str]) -> Markup:
-        """The inline HTML of one footnote (the call is generated where it stands)."""
+        """A citation of whole sources (a key figure's, a table's)."""
+        return self.call([(source_id, []) for source_id in source_ids])
+
+    def source_line(self, source_id: str) -> str:
+        """A source named under a table or chart: in full the first time, then short."""
+        short = source_id in self.cited
+        if not short:
+            self.cited.append(source_id)
+        return format_source(self.register.sources[source_id], self.lang, self.messages, short)
+
+    def call(self, group: Group) -> Markup:
+        """The inline HTML of one citation group: a note, or a reference to the list."""
+        first = [source_id for source_id, _ in group if source_id not in self.cited]
+        self.cited.extend(first)
+        if self.style == "source-list":
+            numbers = ", ".join(str(self.cited.index(source_id) + 1) for source_id, _ in group)
+            space = "\u00a0" if self.lang == "en" else ""
+            return Markup('{}<a href="#sources">[{}]</a>').format(space, numbers)
         self.count += 1
-        self.cited.extend(i for i in source_ids if i not in self.cited)
+        return self.note(group, first)
+
+    def note(self, group: Group, first: list[str]) -> Markup:
         return Markup('<span class="footnote" data-sources="{}">{}</span>').format(
-            " ".join(source_ids), self.note_text(source_ids)
+            " ".join(source_id for source_id, _ in group), self.note_text(group, first, self.lang)
         )
+
+    def note_text(self, group: Group, first: list[str], lang: str, quotes: bool = True) -> str:
+        """A note in `lang`: a full reference for a source cited for the first time,
+        a short one after; with notes-with-quotes, each followed by its quotes."""
+        texts = []
+        for source_id, cited_quotes in group:
+            source = self.register.sources[source_id]
+            text = format_source(source, lang, self.messages, short=source_id not in first)
+            if quotes and cited_quotes and self.style == "notes-with-quotes":
+                text = self.messages.t(
+                    "quoted", lang, reference=text, quotes=self.quotes(cited_quotes, lang)
+                )
+            texts.append(text)
+        join = self.messages.t("citation_join", lang)
+        return join.join(texts) + self.messages.t("citation_end", lang)
+
+    def quotes(self, quotes: list[str], lang: str) -> str:
+        return self.messages.t("list_separator", lang).join(
+            self.messages.t("quote", lang, quote=quote) for quote in quotes
+        )
+
+    def sources_list(self) -> list[Markup]:
+        """Every source cited, in full, in order of first citation."""
+        return [
+            Markup(escape(format_source(self.register.sources[i], self.lang, self.messages)))
+            + self.messages.t("citation_end", self.lang)
+            for i in self.cited
+        ]
 
 
 class SharedNoteCiter(Citer):
-    """The footnotes of a bilingual edition: one note per citation, naming the
-    source in every language of the edition."""
+    """The notes of a bilingual edition: one set, each note naming its sources in
+    every language of the edition once (and its quotes, in the source's words, once)."""
 
-    def __init__(self, register: SourceRegister, messages: Messages, languages: tuple[str, ...]):
-        super().__init__(register, messages, languages[0])
+    def __init__(
+        self,
+        register: SourceRegister,
+        messages: Messages,
+        languages: tuple[str, ...],
+        style: str = "notes",
+    ):
+        super().__init__(register, messages, languages[0], style)
         self.languages = languages
 
-    def note_text(self, source_ids: list[str]) -> str:
-        texts = []
-        for lang in self.languages:
-            join = self.messages.t("citation_join", lang)
-            sources = [
-                format_source(self.register.sources[i], lang, self.messages) for i in source_ids
-            ]
-            texts.append(join.join(sources) + self.messages.t("citation_end", lang))
-        return " ".join(texts)
-
-    def footnote(self, source_ids: list[str]) -> Markup:
-        """The note, keyed (`data-note`) so that the other column's calls can be
-        numbered in document order once the edition is rendered."""
-        self.count += 1
-        self.cited.extend(i for i in source_ids if i not in self.cited)
+    def note(self, group: Group, first: list[str]) -> Markup:
+        texts = [self.note_text(group, first, lang, quotes=False) for lang in self.languages]
+        quoted = [quote for _, quotes in group for quote in quotes]
+        if quoted and self.style == "notes-with-quotes":
+            texts.append(self.quotes(quoted, self.lang))
+        # Keyed (`data-note`) so that the other column's calls can be numbered in
+        # document order once the edition is rendered (`render.number_note_calls`).
         return Markup('<span class="footnote" data-sources="{}" data-note="{}">{}</span>').format(
-            " ".join(source_ids), self.count, self.note_text(source_ids)
+            " ".join(source_id for source_id, _ in group), self.count, " ".join(texts)
         )
+
+    def sources_list(self) -> list[Markup]:
+        end = {lang: self.messages.t("citation_end", lang) for lang in self.languages}
+        return [
+            Markup(" ").join(
+                Markup(escape(format_source(self.register.sources[i], lang, self.messages)))
+                + end[lang]
+                for lang in self.languages
+            )
+            for i in self.cited
+        ]
 
 
 class NoteReferenceCiter(Citer):
@@ -106,16 +197,49 @@ class NoteReferenceCiter(Citer):
     set after rendering, from where the note stands in the document
     (`render.number_note_calls`), so a template that reorders sections keeps them right."""
 
-    def footnote(self, source_ids: list[str]) -> Markup:
-        self.count += 1
-        self.cited.extend(i for i in source_ids if i not in self.cited)
+    def note(self, group: Group, first: list[str]) -> Markup:
         return Markup('<sup class="note-ref" data-sources="{}" data-note="{}">{}</sup>').format(
-            " ".join(source_ids), self.count, self.count
+            " ".join(source_id for source_id, _ in group), self.count, self.count
         )
 
 
+def _joined(groups: list[Group]) -> Group:
+    """Groups as one: each source once, in order of first citation, with all its quotes."""
+    return merge([(i, q) for group in groups for i, quotes in group for q in quotes or [None]])
+
+
+def collapse(texts: list[str]) -> list[str]:
+    """One paragraph's (or one list's) texts with one note per paragraph or list item,
+    as Chicago's note style allows: its citations become one, at the last of them,
+    naming each source once (with all its quotes). Consecutive list items that cite
+    the same sources share one note, at the last of them."""
+    found = [list(CITATION_GROUP.finditer(text)) for text in texts]
+    merged: list[Group | None] = [
+        _joined([merge(citation_items(match.group(1))) for match in matches]) if matches else None
+        for matches in found
+    ]
+    for k in range(len(texts) - 1):
+        this, after = merged[k], merged[k + 1]
+        if this and after and [i for i, _ in this] == [i for i, _ in after]:
+            merged[k + 1], merged[k] = _joined([this, after]), None
+    result = []
+    for text, matches, group in zip(texts, found, merged, strict=True):
+        for number, match in reversed(list(enumerate(matches))):
+            if group is not None and number == len(matches) - 1:
+                call = "[" + "; ".join(_item(i, quotes) for i, quotes in group) + "]"
+                text = text[: match.start()] + call + text[match.end() :]
+            else:
+                text = text[: match.start()].rstrip() + text[match.end() :]
+        result.append(text)
+    return result
+
+
+def _item(source_id: str, quotes: list[str]) -> str:
+    return "; ".join(f'@{source_id}, "{quote}"' for quote in quotes) or f"@{source_id}"
+
+
 def _citation_rule(state: StateInline, silent: bool) -> bool:
-    """markdown-it inline rule: `[@a]` or `[@a; @b]` at the current position."""
+    """markdown-it inline rule: `[@a]`, `[@a; @b]`, `[@a, "quote"]` at the current position."""
     if state.src[state.pos : state.pos + 2] != "[@":
         return False
     match = CITATION_GROUP.match(state.src, state.pos)
@@ -123,7 +247,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("citation", "", 0)
-        token.meta = {"ids": [part.strip().lstrip("@") for part in match.group(1).split(";")]}
+        token.meta = {"group": merge(citation_items(match.group(1)))}
     state.pos = match.end()
     return True
 
@@ -149,7 +273,7 @@ def markdown_renderer() -> MarkdownIt:
     md.inline.ruler.before("link", "figure_reference", _figure_rule)
 
     def render_citation(self, tokens, idx, options, env) -> str:
-        return str(env["citer"].footnote(tokens[idx].meta["ids"]))
+        return str(env["citer"].call(tokens[idx].meta["group"]))
 
     def render_figure(self, tokens, idx, options, env) -> str:
         meta = tokens[idx].meta
@@ -161,8 +285,9 @@ def markdown_renderer() -> MarkdownIt:
 
 
 class InlineMarkdown:
-    """Renders one paragraph's Markdown (inline only): citations become footnotes and
-    figure references the figure itself, formatted for the reader's language."""
+    """Renders one paragraph's Markdown (inline only): citations become notes or
+    references and figure references the figure itself, formatted for the reader's
+    language."""
 
     def __init__(self, citer: Citer, figure: Callable[[str, str], str]):
         self.citer = citer
@@ -170,6 +295,11 @@ class InlineMarkdown:
         self.md = markdown_renderer()
 
     def __call__(self, text: str) -> Markup:
+        return self.unit([text])[0]
+
+    def unit(self, texts: list[str]) -> list[Markup]:
+        """The texts of one paragraph or list, their repeated citations made one note."""
+        env = {"citer": self.citer, "figure": self.figure}
         # Spaces before a footnote call would show as a gap before the number.
-        text = re.sub(r"\s+(?=\[@)", "", text.strip())
-        return Markup(self.md.renderInline(text, {"citer": self.citer, "figure": self.figure}))
+        cleaned = [re.sub(r"\s+(?=\[@)", "", text.strip()) for text in texts]
+        return [Markup(self.md.renderInline(text, env)) for text in collapse(cleaned)]

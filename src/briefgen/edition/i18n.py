@@ -7,6 +7,7 @@ naturally in its language and a designer can reword it without Python.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import decimal
 import re
@@ -29,6 +30,20 @@ class Language:
     html: str  #: the HTML/PDF language tag; zh-Hant-HK selects Hong Kong glyph forms
     babel: str  #: the Babel locale for dates and numbers
     word_lang: str  #: the DOCX w:lang value
+
+    def __eq__(self, other: object) -> bool:
+        # `{% if doc.language == "en" %}` was always false, silently: say what to write.
+        if isinstance(other, str):
+            raise TypeError(
+                f"doc.language is not a text, so comparing it with {other!r} is always false; "
+                f'compare doc.lang instead: {{% if doc.lang == "{other}" %}}'
+            )
+        if not isinstance(other, Language):
+            return NotImplemented
+        return self.code == other.code
+
+    def __hash__(self) -> int:
+        return hash(self.code)
 
 
 LANGUAGES: dict[str, Language] = {
@@ -186,3 +201,88 @@ def format_value(value: float, unit: str, lang: str) -> str:
     if unit == "percent":
         return format_percent(value / 100, locale=locale)
     return format_decimal(value, locale=locale)
+
+
+# -- an audience's own wording ---------------------------------------------------------
+
+#: Languages an audience's messages.yaml may give (zh-Hans only to override the derived text).
+MESSAGE_LANGUAGES = (*AUTHORED, "zh-Hans")
+
+
+def audience_messages(base: Messages, folder: Path) -> Messages:
+    """The catalogue an audience's templates see: its messages.yaml merged over `base`.
+
+    A new key needs every authored language; an override may give only some (the
+    others stay the base's) and must use the base message's placeholders, so the
+    code that fills them in still can. Without a messages.yaml, `base` itself.
+    """
+    path = folder / "messages.yaml"
+    if not path.is_file():
+        return base
+    document = read_yaml(path)
+    if not isinstance(document.data, dict):
+        raise ContentError(
+            [
+                document.problem(
+                    [], "messages.yaml is not a mapping", "write key: {en: …, zh-Hant: …}"
+                )
+            ]
+        )
+    merged = copy.copy(base)
+    merged._catalogue = {key: dict(texts) for key, texts in base._catalogue.items()}
+    problems = []
+    for key, texts in document.data.items():
+        key = str(key)
+        known = base._catalogue.get(key)
+        if not isinstance(texts, dict) or not texts:
+            problems.append(
+                document.problem(
+                    [key],
+                    f"message '{key}' is not a mapping of languages",
+                    "write {en: …, zh-Hant: …}",
+                )
+            )
+            continue
+        for lang, text in texts.items():
+            problem = _override_problem(key, lang, text, known)
+            if problem:
+                problems.append(document.problem([key, lang], *problem))
+        missing = [lang for lang in AUTHORED if known is None and not texts.get(lang)]
+        if missing:
+            problems.append(
+                document.problem(
+                    [key],
+                    f"new message '{key}' has no {', '.join(missing)} text",
+                    f"add it, or use a key of {base.path.name} to override its wording",
+                )
+            )
+        merged._catalogue[key] = {**(known or {}), **{str(k): str(v) for k, v in texts.items()}}
+    if problems:
+        raise ContentError(problems)
+    return merged
+
+
+def _override_problem(key: str, lang: object, text: object, known: dict | None):
+    """(message, hint) if one language's text of an audience message is wrong."""
+    if lang not in MESSAGE_LANGUAGES:
+        return f"'{lang}' is not a language of messages", f"use {', '.join(MESSAGE_LANGUAGES)}"
+    if not isinstance(text, str) or not text.strip():
+        return f"message '{key}' has an empty {lang} text", "write the text, quoted"
+    try:
+        names = _placeholders(text)
+    except ValueError as error:
+        return f"message '{key}': {error}", "write placeholders as {name}; {{ and }} for braces"
+    if known is not None:
+        expected = _placeholders(known.get(lang) or known[AUTHORED[0]])
+        if names != expected:
+            shown = ", ".join(f"{{{name}}}" for name in sorted(expected)) or "none"
+            return (
+                f"message '{key}' ({lang}) must use the placeholders of the base message: {shown}",
+                "keep the base message's {names}; only the wording around them changes",
+            )
+    return None
+
+
+def _placeholders(text: str) -> set[str]:
+    """The placeholder names of a message; ValueError unless each is a plain name."""
+    return {part[0] for part in parse_message(text) if isinstance(part, tuple)}

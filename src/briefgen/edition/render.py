@@ -13,17 +13,16 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from briefgen.edition.cite import (
     Citer,
     InlineMarkdown,
     NoteReferenceCiter,
     SharedNoteCiter,
-    format_source,
 )
 from briefgen.edition.environment import template_environment, template_problem
-from briefgen.edition.i18n import LANGUAGES, Messages, format_value, long_date
+from briefgen.edition.i18n import LANGUAGES, Messages, audience_messages, format_value, long_date
 from briefgen.edition.sandbox import render_bounded
 from briefgen.errors import BriefgenError, ContentError, Problem
 from briefgen.project.model import (
@@ -70,6 +69,8 @@ class Charts(Protocol):
 class ParagraphView:
     html: Markup
     kind: str = "paragraph"
+    #: The author's own assessment (no citation, no figure), not a sourced statement.
+    assessment: bool = False
 
 
 @dataclass
@@ -97,7 +98,7 @@ class FigureView:
     title: str
     alt: str
     svg: str  #: the SVG as a data: URL, for the PDF
-    png: str  #: path of the PNG, for the DOCX
+    png: str  #: the PNG as a data: URL, for the DOCX (which reads only the HTML)
     width_mm: int
     source: str  #: the source line under the chart
     kind: str = "chart"
@@ -134,7 +135,7 @@ class BriefView:
         self.language = LANGUAGES[lang]
         self.bilingual = False
         self._messages = messages
-        self.citer = citer or Citer(register, messages, lang)
+        self.citer = citer or Citer(register, messages, lang, audience.citations)
         self._register = register
         self._charts = charts
         self._data = brief.data
@@ -150,13 +151,17 @@ class BriefView:
         plain = audience.plain_language
         summary = brief.plain_summary if plain and brief.plain_summary else brief.summary
         self.summary = [md(text(paragraph)) for paragraph in summary]
+        figures = brief.key_figures
         self.key_figures = [
             {
                 "value": md(text(figure.value)),
                 "label": md(text(figure.label)),
-                "note": self.citer.footnote([figure.source]),
+                # One note for a run of figures from the same source, on the last of them.
+                "note": Markup("")
+                if index + 1 < len(figures) and figures[index + 1].source == figure.source
+                else self.citer.footnote([figure.source]),
             }
-            for figure in brief.key_figures
+            for index, figure in enumerate(figures)
         ]
         #: The author's own assessment (e.g. the board's points), in the reader's language.
         self.assessment = [md(text(item)) for item in brief.assessment]
@@ -181,13 +186,21 @@ class BriefView:
             view.blocks = [self._block(block, plain, md) for block in blocks]
             self.sections.append(view)
         self.keywords = [section.title for section in self.sections]
+        self.keywords += [text(keyword) for keyword in audience.keywords]
+        self.author = text(audience.author) if audience.author else ""
+        self.organisation = text(audience.organisation) if audience.organisation else ""
         self.cover_note = text(audience.cover.note) if audience.cover.note else None
         self.theme = audience.theme
+        #: Whether the edition has a contents page (a summary has none unless asked).
+        self.show_contents = (
+            audience.contents if audience.contents is not None else audience.detail == "full"
+        )
         self.logo = logo  #: the audience's logo as a data: URL
-        #: With `source_list`: every source the edition cites, in full, in order of first use.
+        #: With `source_list` (or `citations: source-list`): every source the edition
+        #: cites, in full, in order of first use (the numbers of `[n]`).
         self.sources = (
-            [format_source(register.sources[i], lang, messages) for i in self.citer.cited]
-            if audience.source_list
+            self.citer.sources_list()
+            if audience.source_list or audience.citations == "source-list"
             else []
         )
 
@@ -198,10 +211,10 @@ class BriefView:
         tables and charts are numbered in the order they are met."""
         if isinstance(block, Paragraph):
             wording = block.plain if plain and block.plain else block.paragraph
-            return ParagraphView(md(wording.get(self.lang)))
+            return ParagraphView(md(wording.get(self.lang)), assessment=block.assessment)
         if isinstance(block, Bullets):
             items = block.plain if plain and block.plain else block.bullets
-            return BulletsView([md(item.get(self.lang)) for item in items])
+            return BulletsView(md.unit([item.get(self.lang) for item in items]))
         if isinstance(block, TableRef):
             table = self._table(block.table, self._data[block.table], md)
             self.tables.append(table)
@@ -213,9 +226,12 @@ class BriefView:
     def _table(self, name: str, dataset: Dataset, md: InlineMarkdown) -> TableView:
         lang = self.lang
         number = len(self.tables) + 1
-        caption = Markup("{}{}").format(
-            dataset.title.get(lang), self.citer.footnote([dataset.source])
-        )
+        if self.citer.style == "source-list":
+            caption = Markup("{}{}").format(
+                dataset.title.get(lang), self.citer.footnote([dataset.source])
+            )
+        else:  # a source line under the table, as under a chart, not a note
+            caption = Markup(escape(dataset.title.get(lang)))
         header = [dataset.category_label.get(lang), *(s.label.get(lang) for s in dataset.series)]
         rows = []
         for index, category in enumerate(dataset.categories):
@@ -230,6 +246,9 @@ class BriefView:
             rows.append(cells)
         numeric = [False, *(series.is_numeric() for series in dataset.series)]
         note = md(dataset.note.get(lang)) if dataset.note else None
+        if self.citer.style != "source-list":
+            line = Markup(escape(self.t("source", source=self.citer.source_line(dataset.source))))
+            note = line + self.t("citation_end") + (" " + note if note else "")
         return TableView(number, name, caption, header, rows, numeric, note)
 
     def _chart(self, name: str, dataset: Dataset) -> FigureView:
@@ -237,7 +256,7 @@ class BriefView:
         assert dataset.chart is not None
         files = self._charts.render(dataset, lang)
         title = (dataset.chart.title or dataset.title).get(lang)
-        source = format_source(self._register.sources[dataset.source], lang, self._messages)
+        source = self.citer.source_line(dataset.source)
         return FigureView(
             number=len(self.figures) + 1,
             id=name,
@@ -246,7 +265,7 @@ class BriefView:
             # Inline, not a file URL: WeasyPrint names images by URL, and a path
             # would make the PDF depend on where the project is checked out.
             svg="data:image/svg+xml;base64," + base64.b64encode(files.svg.read_bytes()).decode(),
-            png=str(files.png.resolve()),
+            png="data:image/png;base64," + base64.b64encode(files.png.read_bytes()).decode(),
             width_mm=files.width_mm,
             source=self.t("source", source=source),
         )
@@ -324,7 +343,7 @@ class BilingualView:
             messages,
             "en",
             charts,
-            citer=SharedNoteCiter(register, messages, ("en", "zh-Hant")),
+            citer=SharedNoteCiter(register, messages, ("en", "zh-Hant"), audience.citations),
         )
         self.zh = BriefView(
             brief,
@@ -334,7 +353,7 @@ class BilingualView:
             messages,
             "zh-Hant",
             charts,
-            citer=NoteReferenceCiter(register, messages, "zh-Hant"),
+            citer=NoteReferenceCiter(register, messages, "zh-Hant", audience.citations),
         )
         for item in [*self.zh.figures, *self.zh.tables]:
             item.id = f"{item.id}-zh"  # anchors are unique in the document
@@ -348,8 +367,10 @@ class BilingualView:
         self.highlights: list[FigureView] = []  # a summary edition shows none side by side
         self.keywords = self.en.keywords + self.zh.keywords
         self.theme = self.en.theme
+        self.show_contents = self.en.show_contents
         self.logo = logo
         self.cover_note = self.en.cover_note
+        self.author, self.organisation = self.en.author, self.en.organisation
         self.sources = self.en.sources
         self.summary = [Pair(*pair) for pair in zip(self.en.summary, self.zh.summary, strict=True)]
         self.key_figures = [
@@ -418,7 +439,9 @@ def edition_html(
 
     settings = loaded.audiences[audience]
     logo = logo_data_url(loaded.project, audience, settings)
-    parts = (loaded.briefs[brief], brief, settings, loaded.register, loaded.messages)
+    # the base catalogue with the audience's own messages.yaml merged over it
+    messages = audience_messages(loaded.messages, loaded.project.audience_dir(audience))
+    parts = (loaded.briefs[brief], brief, settings, loaded.register, messages)
     view: BriefView | BilingualView
     if lang == "bilingual":
         view = BilingualView(*parts, charts, logo=logo)

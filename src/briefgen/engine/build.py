@@ -123,15 +123,8 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
         try:
             with atomic_output(job.target(out)) as temporary:
                 if job.format == "docx":
-                    warnings = write_docx(
-                        html,
-                        temporary,
-                        job.lang,
-                        docx_reference(loaded.project, job.audience),
-                        template,
-                        messages=loaded.messages,
-                        assets=assets,
-                    )
+                    reference = docx_reference(loaded.project, job.audience)
+                    warnings = write_docx(html, temporary, reference, template)
                 else:
                     warnings = write_pdf(html, loaded.project.templates, assets, temporary)
             seconds = time.perf_counter() - started + shared / len(jobs)
@@ -271,8 +264,10 @@ def run_build(
     workers: int = 1,
     force: bool = False,
     plan_only: bool = False,
+    shard: tuple[int, int] | None = None,
 ) -> Summary | list[Job]:
     """Build what is out of date (everything with `force`); with `plan_only`, the jobs.
+    With `shard` (K, N), only the K-th of N balanced slices of the plan (engine/shards.py).
 
     When nothing changed, this reads no content and imports no renderer: it
     compares digests of the input files with those recorded at the last build.
@@ -288,6 +283,7 @@ def run_build(
             workers=workers,
             force=force,
             plan_only=plan_only,
+            shard=shard,
         )
 
 
@@ -302,6 +298,7 @@ def _run_build(
     workers: int,
     force: bool,
     plan_only: bool,
+    shard: tuple[int, int] | None,
 ) -> Summary | list[Job]:
     started = time.perf_counter()
     # what a build killed with -9 left half written (see files.remove_partial_files)
@@ -322,6 +319,10 @@ def _run_build(
             if not formats or job.format in formats
         ]
         state.remember_plan(key, jobs)
+    if shard is not None:
+        from briefgen.engine.shards import select
+
+        jobs = select(project, jobs, shard)
     if plan_only:
         return jobs
     if not jobs:

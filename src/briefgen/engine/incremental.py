@@ -146,6 +146,7 @@ class Fingerprints:
         templates = self.root / "templates"
         files = [content / f"{job.brief}.yaml", content / "sources.yaml", content / "zh-Hans.yaml"]
         files = [path for path in files if os.path.lexists(path)]
+        files += _files_under(content / "data")  # shared datasets any brief may use
         files += _files_under(templates / "base")
         files += _files_under(templates / "audiences" / job.audience)
         if job.format == "docx":

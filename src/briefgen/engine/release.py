@@ -139,6 +139,17 @@ def build_release(root: Path, out: Path, workers: int = 1) -> Release:
     jobs = sorted((o.job for o in summary.built), key=lambda job: rel(job.target(out), out))
     as_of = {name: brief.as_of.isoformat() for name, brief in load_project(project).briefs.items()}
     artifacts = [artifact_entry(job, out, as_of[job.brief], commit) for job in jobs]
+    manifest = write_release_files(out, artifacts, commit, tool_versions())
+    built = time.perf_counter() - started
+    problems = verify_release(out)
+    if problems:
+        raise BriefgenError("\n".join(["release: verification failed:", *problems]))
+    return Release(out, manifest, built, time.perf_counter() - started - built)
+
+
+def write_release_files(out: Path, artifacts: list[dict], commit: str, tools: dict) -> dict:
+    """The archives, manifest.json and SHA256SUMS of the artifacts already in `out`
+    (sorted by path); shared by a release build and a gathering of shards."""
     archives = [
         write_archive(out, audience, [a for a in artifacts if a["audience"] == audience])
         for audience in sorted({a["audience"] for a in artifacts})
@@ -146,18 +157,14 @@ def build_release(root: Path, out: Path, workers: int = 1) -> Release:
     manifest = {
         "format": MANIFEST_FORMAT,
         "commit": commit,
-        "tools": tool_versions(),
+        "tools": tools,
         "artifacts": artifacts,
         "archives": archives,
     }
     write_text(out / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     listed = [a["path"] for a in artifacts] + [a["path"] for a in archives] + [MANIFEST]
     write_text(out / SUMS, sums_text({path: sha256_file(out / path) for path in listed}))
-    built = time.perf_counter() - started
-    problems = verify_release(out)
-    if problems:
-        raise BriefgenError("\n".join(["release: verification failed:", *problems]))
-    return Release(out, manifest, built, time.perf_counter() - started - built)
+    return manifest
 
 
 def rel(path: Path, out: Path) -> str:
@@ -264,8 +271,10 @@ ARTIFACT_KEYS = ("path", "brief", "audience", "lang", "format", "pages", "bytes"
 ARTIFACT_KEYS += ("as_of", "commit")
 
 
-def verify_release(folder: Path) -> list[str]:
-    """Every problem with the release in `folder`, one line each naming the file."""
+def verify_release(folder: Path, read_back: bool = True) -> list[str]:
+    """Every problem with the release in `folder`, one line each naming the file.
+    Without `read_back`, artifacts are checked by checksum only (`release gather`:
+    each shard read its own artifacts back, in parallel, before it wrote their sums)."""
     # One pass over the folder, each check appending its findings: long, but read top
     # to bottom it is the list of what a sound release is.
     problems: list[str] = []
@@ -325,7 +334,7 @@ def verify_release(folder: Path) -> list[str]:
         if entry["format"] not in FORMATS or not path.endswith(f".{entry['format']}"):
             problems.append(f"{path}: format {entry['format']!r} does not match its name")
             continue
-        for problem in check_artifact(file, entry["format"], entry["pages"]):
+        for problem in check_artifact(file, entry["format"], entry["pages"]) if read_back else []:
             problems.append(f"{path}: {problem}")
     archive_names = {entry.get("path") for entry in manifest["archives"] if isinstance(entry, dict)}
     for path in sums:

@@ -41,7 +41,10 @@ from briefgen.writers.docx import vocabulary
 
 
 def check_project(
-    project: Project, today: dt.date | None = None, max_age_days: int = MAX_AGE_DAYS
+    project: Project,
+    today: dt.date | None = None,
+    max_age_days: int = MAX_AGE_DAYS,
+    evidence_stats: dict | None = None,
 ) -> list[Problem]:
     """Every problem in the project, errors and warnings, sorted by file and line.
 
@@ -51,6 +54,11 @@ def check_project(
     """
     collected = collect_project(project, today or dt.date.today(), max_age_days)
     problems = list(collected.problems)
+    if evidence_stats is not None and collected.loaded is not None:
+        from briefgen.project.evidence import check_evidence
+
+        loaded = collected.loaded
+        evidence_stats.update(check_evidence(project, loaded.register, loaded.briefs).stats)
     audiences = sorted(collected.loaded.audiences) if collected.loaded else []
     problems.extend(_compile_templates(project, audiences or [""]))
     if collected.loaded is not None:

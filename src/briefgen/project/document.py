@@ -33,6 +33,8 @@ class Document:
         line, col = 1, 1
         for key in path:
             if isinstance(node, CommentedMap) and key in node:
+                if key not in (node.lc.data or {}) and not _merged(node, key):
+                    break  # added after parsing (a shared dataset): no line of its own here
                 line, col = mapping_position(node, key, "value")
                 line, col = line + 1, col + 1
                 node = node[key]
@@ -63,6 +65,15 @@ class Document:
     def problem(self, path: Sequence[str | int], message: str, hint: str = "") -> Problem:
         line, col = self.locate(path)
         return Problem(self.path, line, col, message, hint)
+
+
+def _merged(node: CommentedMap, key: Any) -> bool:
+    """Whether `key` came into `node` through a `<<:` merge."""
+    for source in getattr(node, "merge", []):
+        source = source[1] if isinstance(source, tuple) else source  # by ruamel version
+        if isinstance(source, CommentedMap) and key in source:
+            return True
+    return False
 
 
 def mapping_position(node: CommentedMap, key: Any, part: str) -> tuple[int, int]:

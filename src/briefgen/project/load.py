@@ -21,9 +21,12 @@ from typing import TYPE_CHECKING
 from briefgen.edition.simplified import Simplifier
 from briefgen.errors import ContentError, Problem
 from briefgen.project import rules
+from briefgen.project.datasets import add_shared, shared_datasets
 from briefgen.project.document import Document, parse_yaml, read_yaml
 from briefgen.project.model import Audience, Brief, PhraseOverrides, SourceRegister
 from briefgen.project.paths import MAX_AGE_DAYS, Project
+from briefgen.project.scaffold import placeholder_problems
+from briefgen.project.sourcefiles import missing_files
 from briefgen.project.validation import Model, model_problems, validate
 
 if TYPE_CHECKING:  # the catalogue reads YAML with this module: imported when loading
@@ -50,10 +53,14 @@ def load_audience(path: Path) -> Audience:
     return validate(read_yaml(path), Audience)
 
 
-def load_brief(path: Path, register: SourceRegister) -> Brief:
-    """One brief, checked by the model and the rule book (for tests and tools)."""
+def load_brief(path: Path, register: SourceRegister, simplify: Simplifier | None = None) -> Brief:
+    """One brief, checked by the model and the rule book (for tests, tools and the preview).
+
+    `simplify`: the project's zh-Hans converter (`LoadedProject.simplify`).
+    """
     document = read_yaml(path)
-    brief, problems = model_problems(document, Brief)
+    add_shared(document.data, path.parent)  # content/data/<name>.yaml the brief uses
+    brief, problems = model_problems(document, Brief, simplify)
     problems.extend(rules.brief_problems(document, register))
     if problems or brief is None:
         raise ContentError(problems)
@@ -120,12 +127,16 @@ def collect_project(
         problems.extend(found)
         if document is None:
             return None, None
+        if model is Brief:  # with content/data/<name>.yaml the brief uses
+            add_shared(document.data, project.content)
         value, found = model_problems(document, model, simplify)
         problems.extend(found)
         return document, value
 
     register_doc, register = load(project.content / "sources.yaml", SourceRegister)
     messages = _messages(project, simplify, problems)
+    problems.extend(shared_datasets(project.content, register)[1])
+    problems.extend(missing_files(project, register_doc, register))
 
     briefs: dict[str, Brief] = {}
     brief_docs: dict[str, Document | None] = {}
@@ -142,6 +153,8 @@ def collect_project(
     if register_doc is not None and register is not None and None not in brief_docs.values():
         documents = [doc for doc in brief_docs.values() if doc is not None]
         problems.extend(rules.uncited_sources(register_doc, register, documents))
+    if register is not None:
+        problems.extend(rules.evidence(project, register, briefs))
 
     audiences = _audiences(project, brief_docs, load, problems)
     loaded = None
@@ -206,6 +219,7 @@ def _audiences(
         if document is None or audience is None:
             continue
         problems.extend(rules.audience_problems(document, audience, tags))
+        problems.extend(placeholder_problems(document, folder.name))
         problems.extend(block_problems(project, folder))
         if "docx" in audience.formats:
             problems.extend(reference_problems(project, folder.name))

@@ -41,14 +41,23 @@ FIGURE_REFERENCE = re.compile(r"\{=([a-z0-9-]+)\.([a-z0-9-]+(?:\.[a-z0-9-]+)?)\}
 #: Anything an author meant as a figure reference, well formed or not: `{=…}`.
 FIGURE_LIKE = re.compile(r"\{=[^{}\n]*\}")
 
-#: `[@id]` or `[@id; @other]`, Pandoc's citation syntax.
-CITATION_GROUP = re.compile(r"\[(@[^\]\s;]+(?:\s*;\s*@[^\]\s;]+)*)\]")
+#: One citation of a group: `@id`, optionally with a quote locator `@id, "words"`.
+_CITATION_ITEM = r'@[^\]\s;,"]+(?:\s*,\s*"[^"]*")?'
+#: `[@id]`, `[@id; @other]` or `[@id, "quote"; @other]`: Pandoc's citation syntax,
+#: with a quote of the source as the locator.
+CITATION_GROUP = re.compile(r"\[(" + _CITATION_ITEM + r"(?:\s*;\s*" + _CITATION_ITEM + r")*)\]")
+_ITEM = re.compile(r'@([^\]\s;,"]+)(?:\s*,\s*"([^"]*)")?')
+
+
+def citation_items(group: str) -> list[tuple[str, str | None]]:
+    """(source id, quote or None) for each citation in the inside of one `[...]` group."""
+    return [(match.group(1), match.group(2)) for match in _ITEM.finditer(group)]
 
 
 def cited_ids(markdown: str) -> list[list[str]]:
     """Source ids cited in a Markdown text, one list per `[...]` citation group."""
     return [
-        [part.strip().lstrip("@") for part in match.group(1).split(";")]
+        [source_id for source_id, _ in citation_items(match.group(1))]
         for match in CITATION_GROUP.finditer(markdown)
     ]
 
@@ -93,6 +102,30 @@ class Text(Strict):
         raise KeyError(f"no text for language {lang!r}")
 
 
+class OptionalText(Strict):
+    """A name as the source gives it, in the languages it gives it in: a Chinese
+    name the source does not romanise has no English form (nothing is made up)."""
+
+    en: NonEmpty | None = None
+    zh_hant: NonEmpty | None = Field(None, alias="zh-Hant")
+    #: The Simplified name derived at load with the project's phrase list (see Text).
+    _derived_hans: str | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _derive_simplified(self, info: ValidationInfo) -> OptionalText:
+        simplify = (info.context or {}).get("simplify")
+        if simplify is not None and self.zh_hant:
+            self._derived_hans = simplify(self.zh_hant)
+        return self
+
+    def get(self, lang: str) -> str | None:
+        if lang == "en":
+            return self.en
+        if lang == "zh-Hans" and self.zh_hant:
+            return self._derived_hans or to_simplified(self.zh_hant)
+        return self.zh_hant if lang.startswith("zh") else None
+
+
 # --------------------------------------------------------------------------
 # The source register
 
@@ -100,18 +133,40 @@ class Text(Strict):
 class Source(Strict):
     """One primary source. Only what the source itself states is recorded."""
 
-    file: NonEmpty
+    #: The archived text of the source, relative to the register's `archive` folder.
+    file: NonEmpty | None = None
     kind: Literal["web-page", "news-report", "article"]
     language: Literal["en", "zh-Hant"]
     title: Text
+    #: The title as later notes repeat it (default: the title).
+    short_title: Text | None = None
+    #: An organisation that publishes the source (HKMA).
     publisher: Text | None = None
-    author: Text | None = None
+    #: A newspaper or other publication the source appeared in (《大公報》).
+    outlet: Text | None = None
+    author: OptionalText | None = None
     #: ISO date, possibly truncated: `2025-12-16`, `2025-11`, or `--01-21`
     #: (day and month, year not printed in the source). Omit when undated.
     date: str | None = None
-    #: How the date is qualified in the source, e.g. "last revised".
-    date_role: Literal["published", "revised"] = "published"
+    #: What the date is the date of; `unknown` (the default without a date) when the
+    #: source prints no date of its own (a date of an event it reports is not one).
+    date_role: Literal["published", "revised", "unknown"] | None = None
     url: str | None = None
+
+    @property
+    def date_of(self) -> str:
+        """published, revised or unknown."""
+        if self.date is None:
+            return "unknown"
+        return self.date_role or "published"
+
+    @model_validator(mode="after")
+    def _date_role_fits(self) -> Source:
+        if self.date is not None and self.date_role == "unknown":
+            raise ValueError("date_role is unknown but a date is given; remove one of them")
+        if self.date is None and self.date_role in ("published", "revised"):
+            raise ValueError(f"date_role is {self.date_role} but no date is given")
+        return self
 
     @field_validator("date", mode="before")
     @classmethod
@@ -129,6 +184,9 @@ class Source(Strict):
 
 
 class SourceRegister(Strict):
+    #: The folder of the sources' archived texts, relative to the project folder
+    #: (a clone may lack it: the evidence check then warns instead of verifying).
+    archive: str | None = None
     sources: dict[SourceId, Source]
 
 
@@ -245,6 +303,8 @@ class Paragraph(Strict):
     paragraph: Text
     #: The same facts in plain language, for audiences that ask for it (`plain_language`).
     plain: Text | None = None
+    #: The author's own assessment: it needs no citation and may state no figure.
+    assessment: bool = False
 
 
 class Bullets(Strict):
@@ -401,6 +461,8 @@ class Audience(Strict):
     briefs: list[Slug] | None = None
     #: full: every chosen section; summary: summary, key figures and `charts` charts only.
     detail: Literal["full", "summary"] = "full"
+    #: A contents page: true or false (default: true for detail full, false for summary).
+    contents: bool | None = None
     #: With detail summary: how many charts (the first ones of the chosen sections).
     charts: int = Field(1, ge=0, le=10)
     #: How a dataset that has both a table and a chart is shown, once: as the chart,
@@ -411,6 +473,16 @@ class Audience(Strict):
     plain_language: bool = False
     #: List every source the brief cites at its end, with full details.
     source_list: bool = False
+    #: notes: footnotes, a full reference first and a short one after; notes-with-quotes:
+    #: the same, each note followed by the quotes its citations carry; source-list: no
+    #: footnotes, numbered references to the list of sources at the end.
+    citations: Literal["notes", "notes-with-quotes", "source-list"] = "notes"
     classification: Text | None = None
+    #: Who writes the edition: the DOCX's author, the HTML's meta author.
+    author: Text | None = None
+    #: Who issues the edition: the DOCX's company property.
+    organisation: Text | None = None
+    #: Keywords of the edition (document properties), after the section titles.
+    keywords: list[Text] = []
     cover: Cover = Cover()
     theme: Theme = Theme()

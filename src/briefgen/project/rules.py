@@ -28,11 +28,13 @@ from briefgen.project.model import (
     FIGURE_LIKE,
     FIGURE_REFERENCE,
     Audience,
+    Brief,
     Dataset,
     SourceRegister,
     cited_ids,
 )
 from briefgen.project.parity import differing_figures
+from briefgen.project.paths import Project
 
 # -- briefs ------------------------------------------------------------------------
 
@@ -134,7 +136,7 @@ def figure_references(document: Document) -> Iterator[Problem]:
                     yield document.problem(
                         [*path, lang],
                         f"{written} names no dataset '{name}'",
-                        f"use one of: {known}",
+                        f"use one of: {known}, or share one as content/data/{name}.yaml",
                     )
                     continue
                 dataset = datasets.get(name)
@@ -146,8 +148,16 @@ def figure_references(document: Document) -> Iterator[Problem]:
                     yield document.problem(
                         [*path, lang],
                         f"{written}: {error.args[0]}",
-                        "add `keys:` to the dataset, one per category, or fix the reference",
+                        _figure_hint(error.args[0]),
                     )
+
+
+def _figure_hint(problem: str) -> str:
+    """What to add for a `{=dataset.category.series}` that names nothing."""
+    if problem.startswith("no series"):
+        name = problem.split("'")[1]
+        return f"add `key: {name}` to the series it means, or fix the reference"
+    return "add `keys:` to the dataset, one per category, or fix the reference"
 
 
 def _valid_datasets(document: Document) -> dict[str, Dataset]:
@@ -259,6 +269,14 @@ def uncited_sources(
                 f"cite it as [@{source_id}] where it is used, or remove it",
                 "warning",
             )
+
+
+def evidence(project: Project, register: SourceRegister, briefs: dict[str, Brief]) -> list[Problem]:
+    """Every cited figure and quote of the valid briefs against the archived sources
+    (`project.evidence`): errors, and a warning when the archive is missing."""
+    from briefgen.project.evidence import check_evidence
+
+    return check_evidence(project, register, briefs).problems
 
 
 # -- audiences ----------------------------------------------------------------------

@@ -57,7 +57,13 @@ def _shown(value: Any) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-def _describe(error: ErrorDetails, path: Sequence[str | int]) -> tuple[str, str]:
+#: Where the keys of each kind of file are documented (default: docs/content.md).
+_DOCS = {"Audience": "docs/audiences.md"}
+
+
+def _describe(
+    error: ErrorDetails, path: Sequence[str | int], docs: str = "docs/content.md"
+) -> tuple[str, str]:
     """A pydantic error as (what is wrong, what to do), in an author's words."""
     kind = error["type"]
     value = error.get("input")
@@ -73,12 +79,17 @@ def _describe(error: ErrorDetails, path: Sequence[str | int]) -> tuple[str, str]
             return f"missing the {key} text", f"add `{key}:` with the text in that language"
         return f"missing required key '{key}'", f"add `{key}:`"
     if kind == "extra_forbidden":
-        return f"unknown key '{key}'", "check the spelling; docs/content.md lists the keys"
+        return f"unknown key '{key}'", f"check the spelling; {docs} lists the keys"
     if kind == "string_too_short":
         return f"'{key}' is empty", "write the text; every language needs one"
     if kind == "too_short":
         return f"'{key}' is empty", "add at least one item"
     if kind == "string_pattern_mismatch":
+        if str(error.get("ctx", {}).get("pattern", "")).startswith("^#"):
+            return (
+                f"{_shown(value)} is not a colour",
+                f'write it as "#rrggbb" in quotes, e.g. {key}: "#0b5d7a"',
+            )
         return f"{_shown(value)} is not a valid id", "use lower-case letters, digits and '-'"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
@@ -92,7 +103,7 @@ def _describe(error: ErrorDetails, path: Sequence[str | int]) -> tuple[str, str]
     if kind.startswith("date") or kind.startswith("datetime"):
         return f"{_shown(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2025-12-16"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        hint = "write its keys below it, one `key: value` a line; docs/content.md lists them"
+        hint = f"write its keys below it, one `key: value` a line; {docs} lists them"
         if error.get("ctx", {}).get("class_name") == "Text":
             hint = "write it as {en: …, zh-Hant: …}"
         return f"{what} should be a mapping (key: value), not {_shown(value)}", hint
@@ -243,7 +254,9 @@ def model_problems(
         if item.error["type"] == "union_kind":
             message, hint = item.error["msg"], f"write {item.error['ctx']['expected']}"
         else:
-            message, hint = _describe(item.error, item.path)
+            docs = _DOCS.get(model.__name__, "docs/content.md")
+            message, hint = _describe(item.error, item.path, docs)
+            hint = _comment_hint(document, item) or hint
         if (item.at_key or item.error["type"] == "extra_forbidden") and item.path:
             line, col = document.locate_key(item.path)
             problem = Problem(document.path, line, col, message, hint)
@@ -251,6 +264,25 @@ def model_problems(
             problem = document.problem(item.path, message, hint)
         problems.setdefault((problem.line, problem.col, message), problem)
     return None, list(problems.values())
+
+
+def _comment_hint(document: Document, item: _Located) -> str:
+    """For a value YAML read as nothing because it starts with `#` (a comment): say so."""
+    if item.error.get("input") is not None or not item.path or item.at_key:
+        return ""
+    parent = document.data
+    for key in item.path[:-1]:
+        try:
+            parent = parent[key]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    key = item.path[-1]
+    tokens = getattr(getattr(parent, "ca", None), "items", {}).get(key) or []
+    comment = next((token.value for token in tokens[2:3] if token is not None), "")
+    if not comment.startswith("#"):
+        return ""
+    value = comment.splitlines()[0].strip()
+    return f'YAML reads a value starting with # as a comment: quote it, {key}: "{value}"'
 
 
 def validate(document: Document, model: type[Model]) -> Model:

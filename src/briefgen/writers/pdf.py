@@ -14,6 +14,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError
 from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
+from briefgen.writers.pdf_fonts import FontShrinker
 from briefgen.writers.typography import prepare
 from briefgen.writers.weasyprint_fixes import (
     justify_between_characters,
@@ -70,8 +71,16 @@ def require_fonts(html: str, template: str) -> None:
         raise BriefgenError(f"{template}: font(s) not installed: {fonts} ({FONT_HINT})")
 
 
-def write_pdf(html: str, base_url: Path, allowed_roots: list[Path], target: Path) -> list[str]:
-    """Render `html` to the PDF file `target`; return warnings worth showing the user."""
+def write_pdf(
+    html: str,
+    base_url: Path,
+    allowed_roots: list[Path],
+    target: Path,
+    shrink_fonts: bool | FontShrinker = True,
+) -> list[str]:
+    """Render `html` to the PDF file `target`; return warnings worth showing the user.
+    With `shrink_fonts` (off only to measure it), the CJK fonts keep just the glyphs
+    drawn (see pdf_fonts); pass a FontShrinker to read what it did."""
     keep_footnotes_with_their_calls()
     justify_between_characters()
     html = prepare(html)  # clreq bindings, punctuation compression, curly quotes
@@ -89,7 +98,10 @@ def write_pdf(html: str, base_url: Path, allowed_roots: list[Path], target: Path
             if len(tighter.pages) < len(document.pages):
                 document = tighter
                 break
-        document.write_pdf(target, **options)
+        finisher = shrink_fonts if isinstance(shrink_fonts, FontShrinker) else None
+        if shrink_fonts is True:
+            finisher = FontShrinker()
+        document.write_pdf(target, finisher=finisher, **options)
     finally:
         logger.removeHandler(collector)
     warnings = [

@@ -345,10 +345,13 @@ def test_last_page_is_not_a_lone_figure(pdfs):
         if page.number != len(read(path)) or page.number == 1:
             return
         body = [g for g in page.body if g.text.strip()]
+        # running text: a paragraph, a list or a heading, not a caption or a source line
         text = [
             g
             for g in body
-            if g.size >= 9.5 and not {"Caption", "TD", "TH", "Figure"} & set(g.roles)
+            if g.size >= 9
+            and {"P", "LBody", "H1", "H2", "H3"} & set(g.roles)
+            and not {"Caption", "TD", "TH", "Figure"} & set(g.roles)
         ]
         lowest = max((g.bottom for g in page.glyphs if g.chart or g in body), default=0)
         if body and not text and lowest < 0.4 * page.height:

@@ -120,7 +120,7 @@ def test_public_edition_uses_plain_wording_where_content_offers_it(build_dir, re
         general = flat(read_pdf(build_dir / "general" / f"{brief}.en.pdf").text)
         for section in content["sections"]:
             for block in section["blocks"]:
-                if "plain" in block:
+                if "plain" in block and isinstance(block["plain"], dict):
                     # the text between citations and figure references, which render
                     # as note numbers and formatted figures
                     pieces = re.split(r"\[@[^\]]+\]|\{=[^}]+\}", block["plain"]["en"])

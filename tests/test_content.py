@@ -267,3 +267,121 @@ def test_mainland_pdfs_show_no_hong_kong_terms(tmp_path: Path) -> None:
         assert "数码货币跨境" not in text  # the name whole, never a hybrid
         found = [term for term in HONG_KONG_TERMS if term in text]
         assert not found, f"{pdf.name}: {found}"
+
+
+# --------------------------------------------------------------------------
+# Editions that earn their place: public (plain, readable) and board (one page)
+
+
+def public_texts(brief: str, lang: str) -> list[str]:
+    """What the public edition reads, as its plain_language setting chooses it."""
+    data = load(brief)
+    found = [text[lang] for text in data.get("plain_summary") or data["summary"]]
+    for section in data["sections"]:
+        for block in section["blocks"]:
+            if "paragraph" in block:
+                found.append((block.get("plain") or block["paragraph"])[lang])
+            elif "bullets" in block:
+                found.extend(item[lang] for item in block.get("plain") or block["bullets"])
+    return [REFERENCE.sub("12", CITATION.sub("", text)).replace("**", "") for text in found]
+
+
+@pytest.mark.parametrize("brief", BRIEFS)
+def test_public_english_reads_at_grade_ten_or_below(brief: str) -> None:
+    import textstat  # pinned to 0.7.3: later versions fetch NLTK data from the network
+
+    grade = textstat.flesch_kincaid_grade("\n".join(public_texts(brief, "en")))
+    assert grade <= 10, f"{brief}: Flesch–Kincaid grade {grade}"
+
+
+@pytest.mark.parametrize("brief", BRIEFS)
+def test_public_chinese_sentences_are_short(brief: str) -> None:
+    sentences = [
+        s for text in public_texts(brief, "zh-Hant") for s in re.split(r"[。！？：；]", text) if s
+    ]
+    average = sum(map(len, sentences)) / len(sentences)
+    assert average <= 40, f"{brief}: {average:.0f} characters a sentence"
+    assert max(map(len, sentences)) <= 90, max(sentences, key=len)
+
+
+@pytest.mark.parametrize("brief", BRIEFS)
+def test_public_avoids_unexplained_jargon(brief: str) -> None:
+    for text in public_texts(brief, "en"):
+        assert "AI²" not in text and "AI2Strategy" not in text, text
+        if "DART" in text:
+            assert "main" in text or "pillar" in text, text  # said what it is
+
+
+@pytest.mark.parametrize("brief", BRIEFS)
+def test_assessment_states_no_figures_and_cites_nothing(brief: str) -> None:
+    points = load(brief)["assessment"]
+    assert 3 <= len(points) <= 5
+    for point in points:
+        for lang in ("en", "zh-Hant"):
+            assert not re.search(r"\d", point[lang]) and not CITATION.search(point[lang])
+
+
+def build(tmp: Path, brief: str, audience: str, *langs: str) -> dict[str, Path]:
+    import subprocess
+    import sys
+
+    briefgen = str(Path(sys.executable).parent / "briefgen")
+    built = {}
+    for lang in langs:
+        subprocess.run(
+            [
+                *(briefgen, "build", "--brief", brief, "--audience", audience),
+                *("--lang", lang, "--format", "pdf", "--out", str(tmp)),
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        built[lang] = tmp / audience / f"{brief}.{lang}.pdf"
+    return built
+
+
+def pdf_text(path: Path) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-layout", str(path), "-"], capture_output=True, text=True
+    ).stdout
+
+
+def pdf_pages(path: Path) -> int:
+    import subprocess
+
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("brief", BRIEFS)
+def test_board_edition_is_one_page_with_the_points(tmp_path: Path, brief: str) -> None:
+    data = load(brief)
+    for lang, pdf in build(tmp_path, brief, "board", "en", "zh-Hant").items():
+        assert pdf_pages(pdf) == 1, f"{pdf.name}: {pdf_pages(pdf)} pages"
+        text = re.sub(r"\s+", "", pdf_text(pdf))
+        heading = "Pointsfortheboard" if lang == "en" else "供董事會考慮的要點"
+        assert heading in text
+        for point in data["assessment"]:
+            assert re.sub(r"\s+", "", point[lang])[:20] in text
+        figures = re.findall(r"(?:Figure|圖)(\d)", text)
+        assert set(figures) == {"1"}, figures  # one chart
+        assert data["subtitle"][lang].replace(" ", "") in text  # masthead, not a cover page
+
+
+@pytest.mark.slow
+def test_public_edition_shows_each_dataset_once(tmp_path: Path) -> None:
+    data = load("fintech-2030")
+    pdf = build(tmp_path, "fintech-2030", "public", "en")["en"]
+    text = pdf_text(pdf)
+    for name, dataset in data["data"].items():
+        title = dataset["title"]["en"]
+        kinds = set(
+            re.findall(
+                rf"^\s*(Table|Figure) \d+ {re.escape(title)}(?:\d+|\s*\[\d+\])?\s*$", text, re.M
+            )
+        )
+        assert len(kinds) <= 1, f"{name} is shown as {kinds}"

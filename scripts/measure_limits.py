@@ -61,11 +61,15 @@ def big_yaml(project: Path) -> None:
 
 
 def citations(project: Path) -> None:
-    # the text cites once already; this brings it to the limit
-    group = " ".join(["[@hkma-fintech]"] * (limits.MAX_CITATIONS_PER_TEXT - 1))
+    """The first summary paragraph brought to MAX_CITATIONS_PER_TEXT, in both languages."""
     path = project / "content" / "mini.yaml"
-    replace(path, "It *builds* on Fintech 2025.", f"It *builds* on Fintech 2025. {group}")
-    replace(path, "該策略建基於「金融科技2025」。", f"該策略建基於「金融科技2025」。{group}")
+    text = path.read_text(encoding="utf-8")
+    for anchor in ("It *builds* on", "該策略建基於"):
+        line = next(line for line in text.splitlines() if anchor in line)
+        extra = limits.MAX_CITATIONS_PER_TEXT - line.count("[@")
+        group = " ".join(["[@hkma-fintech]"] * extra)
+        text = text.replace(line, line.replace(anchor, f"{group} {anchor}", 1), 1)
+    path.write_text(text, encoding="utf-8")
 
 
 def chart(project: Path) -> None:

@@ -333,10 +333,8 @@ def brief_edit(project: Path, old: str, new: str) -> int:
 
 def test_too_many_citations_in_one_paragraph_are_refused(project):
     citations = " ".join(["[@hkma-fintech]"] * 1000)
-    line = brief_edit(
-        project, "It *builds* on Fintech 2025.", f"It *builds* on Fintech 2025. {citations}"
-    )
-    both(project, f"content/mini.yaml:{line}:9", "1001 citations in one text")
+    line = brief_edit(project, "It *builds* on", f"It {citations} *builds* on")
+    both(project, f"content/mini.yaml:{line}:9", "citations in one text, more than the limit of 50")
 
 
 def test_a_5000_character_word_is_refused(project):
@@ -356,10 +354,13 @@ def test_a_dataset_too_large_to_chart_is_refused(project):
     both(project, f"content/mini.yaml:{line}:17", "10,000 categories, more than the limit")
 
 
-@pytest.mark.parametrize("figure", ["1e25", "1.0e+30", ".inf"])
-def test_a_figure_too_large_to_format_is_located(project, figure):
+@pytest.mark.parametrize(
+    ("figure", "message"),
+    [("1e25", "the figure 1e+25 is 1e+15 or more"), ("1.0e+30", "too large"), (".inf", "'inf'")],
+)
+def test_a_figure_too_large_to_format_is_located(project, figure, message):
     line = brief_edit(project, "values: [45, 35]", f"values: [45, {figure}]")
-    both(project, f"content/mini.yaml:{line}:22", "the figure")
+    both(project, f"content/mini.yaml:{line}:22", message)
 
 
 # -- 5. signals -------------------------------------------------------------------------
@@ -569,3 +570,47 @@ def test_non_string_keys_are_located_where_they_stand(project):
     edit(path, "    title: {en: The road so far", "    true: 1\n    title: {en: The road so far")
     output = refused(project, "check", where="content/mini.yaml:4:1", message="the key 2024")
     assert f"content/mini.yaml:{line_of(path, 'true: 1')}:5: error: the key True" in output
+
+
+def test_a_fifo_a_stylesheet_refers_to_is_not_read(project):
+    os.mkfifo(project / GENERAL / "pipe.png")
+    (project / GENERAL / "audience.css").write_text(
+        'body { background: url("audiences/general/pipe.png"); }\n', encoding="utf-8"
+    )
+    result = run(project, "build", "--out", "build", "--format", "pdf")  # returns: no hang
+    assert result.returncode == 0, result.stderr
+    assert "pipe.png:1:1: error: not a regular file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [("accent: blue", "'blue' is not a colour"), ("body_font: 'Noto;Serif'", "is not a font name")],
+)
+def test_colours_and_fonts_are_not_called_ids(project, setting, message):
+    audience = project / GENERAL / "audience.yaml"
+    with audience.open("a", encoding="utf-8") as handle:
+        handle.write(f"theme:\n  {setting}\n")
+    line = line_of(audience, setting.split(":")[0] + ":")
+    col = len(setting.split(":")[0]) + 5
+    refused(project, "check", where=f"{GENERAL}/audience.yaml:{line}:{col}", message=message)
+
+
+def test_an_audience_folder_linking_outside_is_refused(project):
+    outside = project.parent / "evil"
+    shutil.copytree(project / GENERAL, outside)
+    (project / "templates" / "audiences" / "evil").symlink_to(outside)
+    both(project, "templates/audiences/evil/audience.yaml:1:1", "lies outside")
+
+
+@pytest.mark.parametrize("state", ["fifo", "deep"])
+def test_a_hostile_state_file_is_discarded(project, state):
+    path = project / "build" / ".cache" / "state.json"
+    path.unlink()
+    if state == "fifo":
+        os.mkfifo(path)
+    else:
+        path.write_text("[" * 100_000, encoding="utf-8")
+    result = run(project, "build", "--out", "build", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert "1 built" in result.stdout
+    assert path.is_file() and not path.is_symlink()

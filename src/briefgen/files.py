@@ -40,11 +40,27 @@ class UnsafeFile(ContentError):
         super().__init__([Problem(path, 1, 1, reason, hint)])
 
 
+#: The folders of a project that files are read from.
+PROJECT_FOLDERS = ("content", "templates")
+
+
 def is_inside(path: Path | str, folder: Path | str) -> bool:
     """Whether `path`, symbolic links resolved, lies inside `folder` (also resolved)."""
     real = os.path.realpath(path)
     root = os.path.realpath(folder)
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _anchored(path: Path, folder: Path) -> bool:
+    """Whether `path` lies in the project folder (content/, templates/) above `folder`,
+    that folder taken where it stands: a linked audience folder, or a linked
+    templates/ itself, leads outside the project even if the file is inside the link."""
+    for candidate in [folder, *folder.parents]:
+        if candidate.name in PROJECT_FOLDERS:
+            anchor = os.path.join(os.path.realpath(candidate.parent), candidate.name)
+            real = os.path.realpath(path)
+            return real.startswith(anchor + os.sep)
+    return True
 
 
 def read_project_file(path: Path, allowed_root: Path, max_bytes: int) -> bytes:
@@ -54,7 +70,7 @@ def read_project_file(path: Path, allowed_root: Path, max_bytes: int) -> bytes:
     where = display_path(Path(allowed_root))
     if not os.path.lexists(path):
         raise UnsafeFile(path, "file not found", "create it or fix the name")
-    if not is_inside(path, allowed_root):
+    if not (is_inside(path, allowed_root) and _anchored(path, Path(allowed_root))):
         raise UnsafeFile(
             path,
             f"the file lies outside {where}/ (through a symbolic link or `..`), so it is not read",

@@ -35,3 +35,7 @@ MAX_TEMPLATE_VALUE = 1_000_000
 #: The largest figure (in absolute value) a dataset may hold; locale formatting
 #: of larger ones fails, and no briefing figure comes near it.
 MAX_FIGURE = 1e15
+#: Bytes of one file a stylesheet or the HTML refers to (an image, a font).
+MAX_ASSET_BYTES = 20_000_000
+#: Bytes of build/.cache/state.json (a few hundred per artifact).
+MAX_STATE_BYTES = 50_000_000

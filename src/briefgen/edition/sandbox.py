@@ -37,6 +37,8 @@ from briefgen.limits import (
     MAX_TEMPLATE_VALUE,
 )
 
+#: How a time-limit error begins (check stops rendering an audience that hit it).
+TIME_LIMIT = "rendering took more than"
 #: A width or precision in a format string that would make a huge text (`%999999999d`).
 _WIDE = re.compile(r"\d{7,}|\*")
 
@@ -205,9 +207,7 @@ def _deadline(seconds: float) -> Iterator[None]:
         return
 
     def expired(signum: int, frame: Any) -> None:
-        raise TemplateLimit(
-            f"rendering took more than {seconds:g} s (a loop too large, or recursion)"
-        )
+        raise TemplateLimit(f"{TIME_LIMIT} {seconds:g} s (a loop too large, or recursion)")
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -231,6 +231,6 @@ def render_bounded(template: jinja2.Template, **context: Any) -> str:
                     f"the template makes more than {MAX_HTML_CHARACTERS:,} characters of HTML"
                 )
             if time.monotonic() - started > MAX_RENDER_SECONDS:
-                raise TemplateLimit(f"rendering took more than {MAX_RENDER_SECONDS} s")
+                raise TemplateLimit(f"{TIME_LIMIT} {MAX_RENDER_SECONDS} s")
             parts.append(chunk)
     return "".join(parts)

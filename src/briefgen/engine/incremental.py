@@ -22,8 +22,9 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
-from briefgen.errors import display_path
-from briefgen.files import atomic_output
+from briefgen.errors import ContentError, display_path
+from briefgen.files import atomic_output, read_project_file
+from briefgen.limits import MAX_STATE_BYTES
 
 #: Libraries whose version changes what an artifact looks like.
 RENDERING_PACKAGES = (
@@ -208,8 +209,9 @@ class BuildState:
         self.out = out
         self.path = out / ".cache" / "state.json"
         try:
-            self.data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            raw = read_project_file(self.path, self.path.parent, MAX_STATE_BYTES)
+            self.data = json.loads(raw.decode("utf-8"))
+        except (OSError, ValueError, RecursionError, ContentError):  # missing, a FIFO, not JSON
             self.data = {}
         if not _state_shape(self.data):
             # valid JSON of another shape (hand-edited, another version): start afresh

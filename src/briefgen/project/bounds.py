@@ -57,10 +57,12 @@ def limit_problems(path: Path, data: Any) -> Iterator[Problem]:
         where = (path, line + 1, col + 1)
         if isinstance(value, str):
             yield from _text_problems(where, value)
-        elif _too_large(value):
+        elif _is_number(value) and not math.isfinite(value):
+            yield Problem(*where, f"'{value}' is not a finite number", "write a number such as 45")
+        elif _is_number(value) and abs(value) >= MAX_FIGURE:
             yield Problem(
                 *where,
-                f"the figure {value} is not a finite number below {MAX_FIGURE:.0e}",
+                f"the figure {value:g} is {MAX_FIGURE:.0e} or more, too large to format",
                 "state it in a larger unit (billions, trillions)",
             )
     yield from _dataset_problems(path, data)
@@ -121,10 +123,8 @@ def _keys_with_positions(node: Any) -> Iterator[tuple[Any, tuple[int, int]]]:
             yield from _keys_with_positions(value)
 
 
-def _too_large(value: Any) -> bool:
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return False
-    return not math.isfinite(value) or abs(value) >= MAX_FIGURE
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _dataset_problems(path: Path, node: Any) -> Iterator[Problem]:

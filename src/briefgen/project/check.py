@@ -29,9 +29,10 @@ from lxml import etree
 
 from briefgen.edition.environment import template_environment, template_problem
 from briefgen.edition.render import edition_html
+from briefgen.edition.sandbox import TIME_LIMIT
 from briefgen.errors import ContentError, Problem
 from briefgen.files import read_project_text
-from briefgen.limits import MAX_TEMPLATE_BYTES
+from briefgen.limits import MAX_TEMPLATE_BYTES, MAX_YAML_BYTES
 from briefgen.project.load import LoadedProject, collect_project
 from briefgen.project.model import Dataset
 from briefgen.project.paths import MAX_AGE_DAYS, Project
@@ -60,7 +61,7 @@ def check_project(
         loaded = collected.loaded
         evidence_stats.update(check_evidence(project, loaded.register, loaded.briefs).stats)
     audiences = sorted(collected.loaded.audiences) if collected.loaded else []
-    problems.extend(_compile_templates(project, audiences or [""]))
+    problems.extend(compile_templates(project, audiences or [""]))
     if collected.loaded is not None:
         problems.extend(_render_templates(collected.loaded))
     return _sorted_unique(problems)
@@ -77,8 +78,11 @@ def _sorted_unique(problems: Iterable[Problem]) -> list[Problem]:
 # -- templates -----------------------------------------------------------------
 
 
-def _compile_templates(project: Project, audiences: list[str]) -> Iterator[Problem]:
-    """Every *.j2 under templates/, compiled as the build's Jinja environment would."""
+def compile_templates(project: Project, audiences: list[str]) -> Iterator[Problem]:
+    """Every *.j2 under templates/, compiled as the build's Jinja environment would.
+
+    The build runs this too: a broken template that no edition includes today (a
+    table template while every dataset is shown as a chart) is still broken."""
     env = template_environment(project, audiences[0])
     for path in sorted(project.templates.rglob("*.j2")):
         try:
@@ -148,19 +152,21 @@ def _render_templates(loaded: LoadedProject) -> Iterator[Problem]:
             chosen = [b for b in sorted(loaded.briefs) if wanted is None or b in wanted]
             sources = TemplateSources(project, name)
             env = template_environment(project, name)
-            for brief in chosen:
-                for lang in audience.languages:
-                    try:
-                        html = edition_html(loaded, brief, name, lang, charts, env)
-                    except ContentError as error:
-                        yield from error.problems
-                        continue
-                    for family in missing_fonts(html):
-                        where = _find([project.templates], family) or (sources.main, 1, 1)
-                        yield Problem(*where, f"font '{family}' is not installed", FONT_HINT)
-                    yield from _refused(html, project, roots, sources.main)
-                    if "docx" in audience.formats:
-                        yield from _docx_refusals(html, sources)
+            editions = [(brief, lang) for brief in chosen for lang in audience.languages]
+            for brief, lang in editions:
+                try:
+                    html = edition_html(loaded, brief, name, lang, charts, env)
+                except ContentError as error:
+                    yield from error.problems
+                    if any(TIME_LIMIT in problem.message for problem in error.problems):
+                        break  # a template that hit the time limit would hit it every time
+                    continue
+                for family in missing_fonts(html):
+                    where = _find([project.templates], family) or (sources.main, 1, 1)
+                    yield Problem(*where, f"font '{family}' is not installed", FONT_HINT)
+                yield from _refused(html, project, roots, sources.main)
+                if "docx" in audience.formats:
+                    yield from _docx_refusals(html, sources)
 
 
 def _docx_refusals(html: str, sources: TemplateSources) -> Iterator[Problem]:
@@ -251,9 +257,9 @@ def _find(folders: list[Path], needle: str) -> tuple[Path, int, int] | None:
         for path in sorted(folder.rglob("*")):
             if path.suffix not in {".j2", ".yaml"} or not path.is_file():
                 continue
-            try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except UnicodeDecodeError:
+            try:  # contained and bounded like every read (a link out is reported elsewhere)
+                lines = read_project_text(path, folder, MAX_YAML_BYTES).splitlines()
+            except ContentError:
                 continue
             for number, line in enumerate(lines, start=1):
                 if needle in line:

@@ -85,11 +85,14 @@ def _describe(
     if kind == "too_short":
         return f"'{key}' is empty", "add at least one item"
     if kind == "string_pattern_mismatch":
-        if str(error.get("ctx", {}).get("pattern", "")).startswith("^#"):
+        pattern = str(error.get("ctx", {}).get("pattern", ""))
+        if pattern.startswith("^#"):  # model.HexColour
             return (
                 f"{_shown(value)} is not a colour",
                 f'write it as "#rrggbb" in quotes, e.g. {key}: "#0b5d7a"',
             )
+        if " " in pattern:  # model.FontName
+            return f"{_shown(value)} is not a font name", "use an installed family (fc-list)"
         return f"{_shown(value)} is not a valid id", "use lower-case letters, digits and '-'"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")

@@ -7,12 +7,15 @@ that points at the network or at `/etc/passwd` gets a refusal, not the file.
 from __future__ import annotations
 
 import logging
+import mimetypes
 from pathlib import Path
 
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError
+from briefgen.files import read_project_file
+from briefgen.limits import MAX_ASSET_BYTES
 from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
 from briefgen.writers.pdf_fonts import FontShrinker
 from briefgen.writers.typography import prepare
@@ -45,8 +48,11 @@ class AssetFetcher(URLFetcher):
         if url.lower().startswith("data:"):
             return super().fetch(url, headers)
         path = self.allowed_file(url)
-        if path is not None:
-            return super().fetch(path.as_uri(), headers)
+        if path is not None:  # read as every project file is: a regular file, bounded
+            root = next(root for root in self.allowed_roots if path.is_relative_to(root))
+            body = read_project_file(path, root, MAX_ASSET_BYTES)
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), body, {"Content-Type": kind})
         self.refused.append(url)
         raise ValueError(f"refused to fetch {url}: only files under the project's asset folders")
 

@@ -199,7 +199,7 @@ def test_the_cjk_fonts_shrink_and_the_build_stays_reproducible(pdfs, edition):
             EDITIONS[1],
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="274 KB: its fonts are down to 132 KB (from 418), but its 14 pages "
+                reason="269 KB: its fonts are down to 132 KB (from 418), but its 14 pages "
                 "of content (70 KB) and PDF/UA structure tree (39 KB) stay; see #19's report",
             ),
         ),

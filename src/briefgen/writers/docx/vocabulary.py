@@ -74,9 +74,11 @@ VOCABULARY: dict[str, frozenset[str | None]] = {
     "caption": _PLAIN,
     "thead": _PLAIN,
     "tbody": _PLAIN,
-    "tr": _PLAIN,
-    "th": frozenset({None, "num"}),
-    "td": frozenset({None, "num"}),
+    # rows and cells: `num` right-aligns a cell; other classes only style the PDF
+    # (the bilingual columns, col-en / col-zh), and the writer ignores them
+    "tr": frozenset({None, ANY_CLASS}),
+    "th": frozenset({None, ANY_CLASS}),
+    "td": frozenset({None, ANY_CLASS}),
     "figure": frozenset({"chart"}),
     "figcaption": _PLAIN,
     "img": _PLAIN,

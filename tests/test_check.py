@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, edit, line_of, run
 
 from briefgen import cli
+from briefgen.errors import Problem
 
 TODAY = "2025-12-20"  #: a few days after the mini brief's as_of
 PROBLEM_LINE = re.compile(r"^(\S+):(\d+):(\d+): (error|warning): (.+)$")
@@ -60,6 +62,31 @@ def test_json_output(project):
             "hint": "give one value per category, in the order of the categories",
         }
     ]
+
+
+def test_github_annotations(project):
+    edit(project / "content/mini.yaml", "values: [45, 35]", "values: [45]")
+    result = run(project, "check", "--format", "github", "--today", TODAY)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    annotation = re.compile(r"^::(error|warning) file=([^,:]+),line=(\d+),col=(\d+)::(.+)$")
+    assert lines and all(annotation.match(line) for line in lines), lines
+    json_report = json.loads(run(project, "check", "--format", "json", "--today", TODAY).stdout)
+    assert len(lines) == len(json_report)
+    line = line_of(project / "content/mini.yaml", "values: [45]")
+    assert (
+        f"::error file=content/mini.yaml,line={line},col=17::"
+        "series 1 has 1 values but there are 2 categories "
+        "(give one value per category, in the order of the categories)"
+    ) in lines
+    assert sum(line.startswith("::warning ") for line in lines) == 3
+
+
+def test_github_annotations_escape_what_would_end_the_command():
+    problem = Problem(Path("a,b:c.yaml"), 2, 3, "50% done", "one, two: three", "warning")
+    assert problem.as_github() == (
+        "::warning file=a%2Cb%3Ac.yaml,line=2,col=3::50%25 done (one, two: three)"
+    )
 
 
 def test_every_problem_in_every_file_in_one_run(project):

@@ -52,7 +52,10 @@ def parser() -> argparse.ArgumentParser:
         "check", help="validate content, sources, audiences and templates; render nothing"
     )
     check_cmd.add_argument(
-        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+        "--format",
+        choices=["text", "json", "github"],
+        default="text",
+        help="output format: text, json, or github (workflow annotations); default: text",
     )
     check_cmd.add_argument(
         "--max-age-days",
@@ -285,6 +288,9 @@ def run_check(project: Project, args: argparse.Namespace) -> int:
     errors = sum(problem.severity == "error" for problem in problems)
     if args.format == "json":
         print(json.dumps([problem.as_dict() for problem in problems], ensure_ascii=False, indent=2))
+    elif args.format == "github":
+        for problem in problems:
+            print(problem.as_github())
     else:
         for problem in problems:
             print(problem)

@@ -34,6 +34,20 @@ class Problem:
             "hint": self.hint,
         }
 
+    def as_github(self) -> str:
+        """The problem as a GitHub workflow command (`::error file=…,line=…,col=…::…`),
+        so a CI run shows it on the line of the pull request's diff."""
+        where = ",".join(
+            f"{key}={_github_escape(str(value), True)}"
+            for key, value in (
+                ("file", display_path(self.path)),
+                ("line", self.line),
+                ("col", self.col),
+            )
+        )
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"::{self.severity} {where}::{_github_escape(self.message + hint, False)}"
+
     def __str__(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
         where = f"{display_path(self.path)}:{self.line}:{self.col}"
@@ -56,6 +70,13 @@ class ContentError(BriefgenError):
 
     def lines(self) -> list[str]:
         return [str(problem) for problem in self.problems]
+
+
+def _github_escape(text: str, property_value: bool) -> str:
+    """Escaped as GitHub's workflow commands require (`%`, CR, LF; also `:` and `,` in
+    a property), so a message cannot end the command early or start another."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
 
 def display_path(path: Path) -> str:

@@ -216,4 +216,5 @@ def test_check_warns_about_what_the_build_would_refuse(hostile):
     assert any(where in line and "file:///etc/passwd" in line for line in warnings), warnings
     assert any("http://example.invalid/x.png" in line for line in warnings)
     assert any("%2e%2e" in line for line in warnings)
-    assert not (hostile / "build").exists(), "check wrote to build/"
+    written = [p for p in (hostile / "build").rglob("*") if p.is_file()]
+    assert written == [hostile / "build/.cache/check/problems.json"], "check wrote to build/"

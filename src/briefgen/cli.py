@@ -280,11 +280,15 @@ def run_preview(project: Project, args: argparse.Namespace) -> int:
 
 def run_check(project: Project, args: argparse.Namespace) -> int:
     """Print every problem; exit 1 if any is an error (warnings alone pass)."""
-    from briefgen.project.check import check_project
-    from briefgen.project.evidence import Report
+    if args.evidence:  # the per-brief table is made by the full check, never cached
+        from briefgen.project.check import check_project
 
-    stats: dict = {}
-    problems = check_project(project, args.today, args.max_age_days, stats)
+        stats: dict = {}
+        problems = check_project(project, args.today, args.max_age_days, stats)
+    else:
+        from briefgen.project.checkcache import cached_check
+
+        problems = cached_check(project, args.today or dt.date.today(), args.max_age_days)
     errors = sum(problem.severity == "error" for problem in problems)
     if args.format == "json":
         print(json.dumps([problem.as_dict() for problem in problems], ensure_ascii=False, indent=2))
@@ -296,6 +300,8 @@ def run_check(project: Project, args: argparse.Namespace) -> int:
             print(problem)
         warnings = len(problems) - errors
         if args.evidence:
+            from briefgen.project.evidence import Report
+
             print(Report(stats=stats).table())
         if problems:
             print(f"{errors} error(s), {warnings} warning(s)")

@@ -1,6 +1,7 @@
 """`briefgen check`: whatever `build` would refuse, reported first, with file and line.
 
-Nothing is written to build/, no chart is drawn and no PDF or DOCX is written.
+No chart is drawn and no PDF or DOCX is written; the answer is remembered in
+build/.cache/check/ (checkcache.py) so a repeated check with nothing changed is instant.
 The check goes on after a file fails, so one run lists everything to fix:
 
 - content, sources, audiences, messages: the build's own loader in collect mode
@@ -44,15 +45,23 @@ def check_project(
     today: dt.date | None = None,
     max_age_days: int = MAX_AGE_DAYS,
     evidence_stats: dict | None = None,
+    seen: dict | None = None,
 ) -> list[Problem]:
     """Every problem in the project, errors and warnings, sorted by file and line.
 
     The project is read by the build's own loader in collect mode (content, then
     every template compiled), so `check` and `build` report the same problems;
     then every edition is rendered, which the build does one edition at a time.
+    `seen` receives the archive folder the evidence check read (for checkcache.py).
     """
     collected = collect_project(project, today or dt.date.today(), max_age_days)
     problems = list(collected.problems)
+    if seen is not None:  # without a loaded project, no archived text was read
+        from briefgen.project.evidence import archive_folder
+
+        loaded = collected.loaded
+        folder = archive_folder(project, loaded.register) if loaded is not None else None
+        seen["archive"] = str(folder) if folder is not None else None
     if evidence_stats is not None and collected.loaded is not None:
         from briefgen.project.evidence import check_evidence
 

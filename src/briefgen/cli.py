@@ -12,11 +12,21 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefgen.engine.build import Summary, run_build
 from briefgen.errors import BriefgenError
 from briefgen.files import remove_partial_files
 from briefgen.project.paths import MAX_AGE_DAYS, Project, find_root
+
+if TYPE_CHECKING:
+    from briefgen.engine.build import Summary
+
+
+def run_build(*args, **kwargs) -> Summary | list:
+    """The build, imported only when a command builds: `check` must start fast."""
+    from briefgen.engine.build import run_build as build
+
+    return build(*args, **kwargs)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -224,7 +234,7 @@ def run(args: argparse.Namespace) -> int:
     except BaseException:  # interrupted, or a worker died: no partial file may stay
         remove_partial_files(out)
         raise
-    assert isinstance(summary, Summary)
+    assert not isinstance(summary, list)
     print(
         f"{len(summary.built)} built, {len(summary.up_to_date)} up to date, "
         f"{len(summary.failed)} failed, in {out} ({summary.seconds:.1f} s)"

@@ -40,17 +40,33 @@ def median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
 
-def time_check(project: Path, runs: int = 3) -> tuple[float, float]:
-    """Median wall and CPU time of `briefgen check` (what an editor runs on every save)."""
-    times, cpu = [], []
-    for _ in range(runs):
+def time_check(project: Path, runs: int = 3) -> dict[str, float]:
+    """`briefgen check` (what an editor runs on every save): the first run (nothing in
+    build/.cache/check/), the median of `runs` repeats answered from the cache, and a
+    run after one brief is edited (the whole check again)."""
+
+    def once() -> tuple[float, float]:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run([str(BRIEFGEN), "check"], cwd=project, capture_output=True, check=False)
-        times.append(time.perf_counter() - started)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return median(times), median(cpu)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        return time.perf_counter() - started, cpu
+
+    shutil.rmtree(project / "build" / ".cache" / "check", ignore_errors=True)
+    cold, _ = once()
+    repeats = [once() for _ in range(runs)]
+    brief = sorted((project / "content").glob("*-*.yaml"))[0]
+    original = brief.read_bytes()
+    brief.write_bytes(original + b"\n# edited\n")
+    edited, _ = once()
+    brief.write_bytes(original)
+    return {
+        "check_seconds": round(median([wall for wall, _ in repeats]), 2),
+        "check_cpu_seconds": round(median([cpu for _, cpu in repeats]), 2),
+        "check_cold_seconds": round(cold, 2),
+        "check_after_edit_seconds": round(edited, 2),
+    }
 
 
 def preview_state(url: str, name: str | None = None) -> dict:
@@ -156,11 +172,10 @@ def time_preview(project: Path, edits: int = 5) -> dict:
 
 def loop_measures(project: Path) -> tuple[dict, list[tuple[str, str, str]]]:
     """The authoring loop (#18): `briefgen check` and the preview's edit-to-page time."""
-    check, check_cpu = time_check(project)
+    checks = time_check(project)
     preview = time_preview(project)
     report = {
-        "check_seconds": round(check, 2),
-        "check_cpu_seconds": round(check_cpu, 2),
+        **checks,
         **preview,
         "loop_targets": LOOP_TARGETS,
     }
@@ -169,8 +184,10 @@ def loop_measures(project: Path) -> tuple[dict, list[tuple[str, str, str]]]:
     rows = [
         (
             "briefgen check",
-            f"{check:.2f} s",
-            f"target < {LOOP_TARGETS['check_seconds']} s; CPU {check_cpu:.2f} s",
+            f"{checks['check_seconds']:.2f} s",
+            f"target < {LOOP_TARGETS['check_seconds']} s (cached); CPU "
+            f"{checks['check_cpu_seconds']:.2f} s; first run {checks['check_cold_seconds']:.2f} s, "
+            f"after editing one brief {checks['check_after_edit_seconds']:.2f} s",
         ),
         (
             "preview edit to page",

@@ -122,7 +122,24 @@ def parse_yaml(path: Path, allowed: Path | None = None) -> tuple[Document | None
                 "save the file as UTF-8",
             )
         ]
+    remembered = _parsed.get((path, raw))
+    if remembered is not None:  # the loader and the evidence check read the same briefs
+        return remembered[0], list(remembered[1])
     data, problems = safeyaml.parse(path, text)
+    result = _document(path, data, problems)
+    if len(_parsed) >= _PARSED_MAX:
+        _parsed.pop(next(iter(_parsed)))
+    _parsed[(path, raw)] = result
+    return result[0], list(result[1])
+
+
+#: Parsed files by path and bytes (the oldest forgotten first): a file is parsed once
+#: per process however many checks read it. Documents are read, never changed.
+_parsed: dict[tuple[Path, bytes], tuple[Document | None, list[Problem]]] = {}
+_PARSED_MAX = 64
+
+
+def _document(path: Path, data: Any, problems: list[Problem]) -> tuple[Document | None, list]:
     if problems and data is None:
         return None, problems
     if data is None:

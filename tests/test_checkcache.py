@@ -101,3 +101,28 @@ def test_a_corrupt_or_foreign_cache_file_is_ignored(project, full_checks, junk):
     assert same(good, cached(project))
     assert len(full_checks) == 2
     assert same(good, cached(project)) and len(full_checks) == 2, "the cache was rewritten"
+
+
+def test_after_one_brief_is_edited_only_its_editions_are_rendered(project, monkeypatch):
+    shutil.copy(project / "content/mini.yaml", project / "content/other.yaml")
+    first = uncached(project)
+    rendered: list[str] = []
+    original = check.edition_html
+
+    def counted(loaded, brief, *args, **kwargs):
+        rendered.append(brief)
+        return original(loaded, brief, *args, **kwargs)
+
+    monkeypatch.setattr(check, "edition_html", counted)
+    other = project / "content/other.yaml"
+    other.write_text(other.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    commented = cached(project)
+    assert rendered and set(rendered) == {"other"}
+    assert same(commented, first)
+    edit(other, GOOD, BAD)  # an invalid brief is not rendered at all
+    broken = cached(project)
+    assert broken.returncode == 1 and same(broken, uncached(project))
+    assert {"mini", "other"} <= set(rendered)  # the uncached run rendered both
+    edit(other, BAD, GOOD)
+    rendered.clear()
+    assert same(first, cached(project)) and set(rendered) <= {"other"}

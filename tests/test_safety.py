@@ -217,4 +217,4 @@ def test_check_warns_about_what_the_build_would_refuse(hostile):
     assert any("http://example.invalid/x.png" in line for line in warnings)
     assert any("%2e%2e" in line for line in warnings)
     written = [p for p in (hostile / "build").rglob("*") if p.is_file()]
-    assert written == [hostile / "build/.cache/check/problems.json"], "check wrote to build/"
+    assert all(p.parent == hostile / "build/.cache/check" for p in written), written

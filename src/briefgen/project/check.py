@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import lxml.html
@@ -39,6 +40,9 @@ from briefgen.project.paths import MAX_AGE_DAYS, Project
 from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
 from briefgen.writers.docx import vocabulary
 
+if TYPE_CHECKING:
+    from briefgen.project.checkcache import EditionCache
+
 
 def check_project(
     project: Project,
@@ -46,13 +50,15 @@ def check_project(
     max_age_days: int = MAX_AGE_DAYS,
     evidence_stats: dict | None = None,
     seen: dict | None = None,
+    editions: EditionCache | None = None,
 ) -> list[Problem]:
     """Every problem in the project, errors and warnings, sorted by file and line.
 
     The project is read by the build's own loader in collect mode (content, then
     every template compiled), so `check` and `build` report the same problems;
     then every edition is rendered, which the build does one edition at a time.
-    `seen` receives the archive folder the evidence check read (for checkcache.py).
+    `seen` receives the archive folder the evidence check read, and `editions`
+    remembers each edition's problems (both for checkcache.py).
     """
     collected = collect_project(project, today or dt.date.today(), max_age_days)
     problems = list(collected.problems)
@@ -68,7 +74,7 @@ def check_project(
         loaded = collected.loaded
         evidence_stats.update(check_evidence(project, loaded.register, loaded.briefs).stats)
     if collected.loaded is not None:
-        problems.extend(_render_templates(collected.loaded))
+        problems.extend(_render_templates(collected.loaded, editions))
     return _sorted_unique(problems)
 
 
@@ -112,12 +118,15 @@ class PlaceholderCharts:
         return self.files
 
 
-def _render_templates(loaded: LoadedProject) -> Iterator[Problem]:
+def _render_templates(
+    loaded: LoadedProject, cache: EditionCache | None = None
+) -> Iterator[Problem]:
     """Render every edition's HTML (no charts drawn) and look for what the build refuses.
 
     Every brief each audience builds, in each of its languages: an undefined name
     that only one brief or language reaches is found too. Each problem is located
-    in the template that wrote it.
+    in the template that wrote it. With a `cache` (checkcache.py), an edition whose
+    inputs did not change since the last check is not rendered again.
     """
     project = loaded.project
     with tempfile.TemporaryDirectory(prefix="briefgen-check-") as scratch:
@@ -127,22 +136,38 @@ def _render_templates(loaded: LoadedProject) -> Iterator[Problem]:
             wanted = audience.briefs
             chosen = [b for b in sorted(loaded.briefs) if wanted is None or b in wanted]
             sources = TemplateSources(project, name)
-            env = template_environment(project, name)
+            env = None
             editions = [(brief, lang) for brief in chosen for lang in audience.languages]
             for brief, lang in editions:
+                remembered = cache.get(brief, name, lang) if cache is not None else None
+                if remembered is not None:
+                    yield from remembered
+                    continue
+                env = env if env is not None else template_environment(project, name)
                 try:
                     html = edition_html(loaded, brief, name, lang, charts, env)
                 except ContentError as error:
                     yield from error.problems
                     if any(TIME_LIMIT in problem.message for problem in error.problems):
                         break  # a template that hit the time limit would hit it every time
+                    if cache is not None:
+                        cache.put(brief, name, lang, error.problems)
                     continue
-                for family in missing_fonts(html):
-                    where = _find([project.templates], family) or (sources.main, 1, 1)
-                    yield Problem(*where, f"font '{family}' is not installed", FONT_HINT)
-                yield from _refused(html, project, roots, sources.main)
-                if "docx" in audience.formats:
-                    yield from _docx_refusals(html, sources)
+                # Located by searching every file (_find): remembered only when there are none.
+                searched = [
+                    *_missing_fonts(html, project, sources),
+                    *_refused(html, project, roots, sources.main),
+                ]
+                refusals = list(_docx_refusals(html, sources)) if "docx" in audience.formats else []
+                yield from searched + refusals
+                if cache is not None and not searched:
+                    cache.put(brief, name, lang, refusals)
+
+
+def _missing_fonts(html: str, project: Project, sources: TemplateSources) -> Iterator[Problem]:
+    for family in missing_fonts(html):
+        where = _find([project.templates], family) or (sources.main, 1, 1)
+        yield Problem(*where, f"font '{family}' is not installed", FONT_HINT)
 
 
 def _docx_refusals(html: str, sources: TemplateSources) -> Iterator[Problem]:

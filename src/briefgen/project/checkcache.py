@@ -16,6 +16,7 @@ a second.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -42,14 +43,27 @@ def cache_file(project: Project) -> Path:
     return project.root / "build" / ".cache" / "check" / "problems.json"
 
 
-def inputs_digest(project: Project, today: dt.date, max_age_days: int) -> str:
-    """The digest of the project's files, the tool, the environment, the date and limit."""
+@functools.cache
+def _tool_id() -> str:
+    """The tool's code, its libraries and fonts, as one digest."""
     digest = hashlib.sha256(f"{FORMAT}\n{environment_fingerprint()}\n".encode())
     for name, version in package_versions(CHECKING_PACKAGES).items():
         digest.update(f"{name}=={version}\n".encode())
+    return digest.hexdigest()
+
+
+def _tool_digest():  # -> a hashlib sha256 object
+    """A digest begun with the tool and the BRIEFGEN_* settings (read afresh each time)."""
+    digest = hashlib.sha256(_tool_id().encode())
     for name in sorted(os.environ):
         if name.startswith("BRIEFGEN_"):
             digest.update(f"{name}={os.environ[name]}\n".encode())
+    return digest
+
+
+def inputs_digest(project: Project, today: dt.date, max_age_days: int) -> str:
+    """The digest of the project's files, the tool, the environment, the date and limit."""
+    digest = _tool_digest()
     digest.update(f"today={today.isoformat()} max_age_days={max_age_days}\n".encode())
     for folder in (project.content, project.templates):
         _hash_files(digest, project.root, _all_files(folder))
@@ -72,6 +86,97 @@ def _all_files(folder: Path) -> list[Path]:
     return [path for path in folder.rglob("*") if path.is_symlink() or not path.is_dir()]
 
 
+class EditionCache:
+    """Each edition's render and DOCX-vocabulary problems, by a digest of what shapes
+    them: its brief, the register, the phrase list, the shared datasets, every
+    template (messages, audience settings and styles live there) and the tool. After
+    one brief is edited, only that brief's editions are rendered again."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.path = cache_file(project).with_name("editions.json")
+        shared = _tool_digest()
+        content = project.content
+        files = [content / "sources.yaml", content / "zh-Hans.yaml"]
+        files = [path for path in files if os.path.lexists(path)]
+        files += _all_files(content / "data") + _all_files(project.templates)
+        _hash_files(shared, project.root, files)
+        self.shared = shared.hexdigest()
+        self.stored = self._read()
+        self.used: dict[str, list[dict]] = {}
+
+    def _read(self) -> dict[str, list[dict]]:
+        try:
+            if self.path.stat().st_size > MAX_STATE_BYTES:
+                return {}
+            entry = json.loads(self.path.read_text(encoding="utf-8"))
+            if entry.get("format") != FORMAT or not isinstance(entry.get("editions"), dict):
+                return {}
+            return entry["editions"]
+        except (OSError, ValueError, AttributeError):
+            return {}
+
+    def key(self, brief: str, audience: str, lang: str) -> str:
+        digest = hashlib.sha256(f"{self.shared}\n{brief}\n{audience}\n{lang}\n".encode())
+        brief_file = self.project.content / f"{brief}.yaml"
+        _hash_files(digest, self.project.root, [brief_file] if brief_file.exists() else [])
+        return digest.hexdigest()
+
+    def get(self, brief: str, audience: str, lang: str) -> list[Problem] | None:
+        key = self.key(brief, audience, lang)
+        problems = _problems(self.stored.get(key))
+        if problems is not None:
+            self.used[key] = self.stored[key]
+        return problems
+
+    def put(self, brief: str, audience: str, lang: str, problems: list[Problem]) -> None:
+        self.used[self.key(brief, audience, lang)] = [_item(p) for p in problems]
+
+    def save(self) -> None:
+        """Keep the editions of this run only, so the file does not grow with each edit."""
+        _write(self.path, {"format": FORMAT, "editions": self.used})
+
+
+def _item(problem: Problem) -> dict:
+    return {
+        "path": str(Path(problem.path).absolute()),
+        "line": problem.line,
+        "col": problem.col,
+        "message": problem.message,
+        "hint": problem.hint,
+        "severity": problem.severity,
+    }
+
+
+def _problems(items: object) -> list[Problem] | None:
+    """Problems read back from JSON; None for anything that is not a list of them."""
+    if not isinstance(items, list):
+        return None
+    try:
+        return [
+            Problem(
+                Path(item["path"]),
+                int(item["line"]),
+                int(item["col"]),
+                str(item["message"]),
+                str(item["hint"]),
+                str(item["severity"]),
+            )
+            for item in items
+        ]
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _write(path: Path, entry: dict) -> None:
+    """Write a cache file whole or not at all; a cache that cannot be written is only slower."""
+    try:
+        with atomic_output(path) as temporary:
+            temporary.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass
+
+
 def lookup(project: Project, key: str) -> list[Problem] | None:
     """The stored problems for `key`, or None (no entry, another key, or unreadable)."""
     try:
@@ -83,17 +188,7 @@ def lookup(project: Project, key: str) -> list[Problem] | None:
             return None
         if archive_digest(entry["archive"]) != entry["archive_digest"]:
             return None
-        return [
-            Problem(
-                Path(item["path"]),
-                int(item["line"]),
-                int(item["col"]),
-                str(item["message"]),
-                str(item["hint"]),
-                str(item["severity"]),
-            )
-            for item in entry["problems"]
-        ]
+        return _problems(entry["problems"])
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
@@ -105,23 +200,9 @@ def store(project: Project, key: str, archive: str | None, problems: list[Proble
         "key": key,
         "archive": archive,
         "archive_digest": archive_digest(archive),
-        "problems": [
-            {
-                "path": str(Path(p.path).absolute()),
-                "line": p.line,
-                "col": p.col,
-                "message": p.message,
-                "hint": p.hint,
-                "severity": p.severity,
-            }
-            for p in problems
-        ],
+        "problems": [_item(p) for p in problems],
     }
-    try:
-        with atomic_output(cache_file(project)) as temporary:
-            temporary.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-    except OSError:
-        pass
+    _write(cache_file(project), entry)
 
 
 def cached_check(project: Project, today: dt.date, max_age_days: int) -> list[Problem]:
@@ -134,7 +215,9 @@ def cached_check(project: Project, today: dt.date, max_age_days: int) -> list[Pr
     from briefgen.project.check import check_project
 
     seen: dict = {}
-    problems = check_project(project, today, max_age_days, seen=seen)
+    editions = EditionCache(project)
+    problems = check_project(project, today, max_age_days, seen=seen, editions=editions)
+    editions.save()
     if "archive" in seen and not any(TIME_LIMIT in p.message for p in problems):
         store(project, key, seen["archive"], problems)  # a time-out depends on the load
     return problems

@@ -40,11 +40,10 @@ from briefgen.project.model import (
     citation_items,
 )
 from briefgen.project.parity import Figure, extract, normalise
-from briefgen.project.paths import Project
+from briefgen.project.paths import ARCHIVE_VARIABLE, Project
 
 #: A source text larger than this is not read (an archive holds articles, not books).
 MAX_SOURCE_BYTES = 2_000_000
-ARCHIVE_VARIABLE = "BRIEFGEN_SOURCE_ARCHIVE"
 
 #: Where an English sentence ends: . ! ? before a space, except after an abbreviation.
 _ABBREVIATIONS = "".join(

@@ -1,0 +1,36 @@
+"""Gaps an audit of the finished issues found (#12, #14, #15, #17), one test each."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import ROOT
+
+from briefgen.engine.incremental import Fingerprints, Job
+
+ARCHIVE = (ROOT / "../shared/sources").resolve()
+
+
+def own_archive(project: Path) -> Path:
+    """A copy of the archive of source texts that this project's register names."""
+    archive = project.parent / "archive"
+    shutil.copytree(ARCHIVE, archive)
+    register = project / "content/sources.yaml"
+    text = register.read_text(encoding="utf-8")
+    register.write_text(text.replace(f"\narchive: {ARCHIVE}\n", "\narchive: ../archive\n"))
+    return archive
+
+
+def test_an_archived_text_is_part_of_every_jobs_fingerprint(project):
+    archive = own_archive(project)
+    job = Job("mini", "general", "en", "pdf")
+    before = Fingerprints(project).job_digest(job)
+    (archive / "README.md").write_text("not a source the register names\n")
+    assert Fingerprints(project).job_digest(job) == before
+    named = archive / "000_5f3906cd3e2bc6f2.txt"
+    named.write_text(named.read_text(encoding="utf-8") + "\nan edit\n", encoding="utf-8")
+    assert Fingerprints(project).job_digest(job) != before
+    changed = Fingerprints(project).job_digest(job)
+    named.unlink()
+    assert Fingerprints(project).job_digest(job) != changed

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, run
 
+from briefgen import cli
 from briefgen.engine.incremental import Fingerprints, Job
 
 ARCHIVE = (ROOT / "../shared/sources").resolve()
@@ -34,3 +37,24 @@ def test_an_archived_text_is_part_of_every_jobs_fingerprint(project):
     changed = Fingerprints(project).job_digest(job)
     named.unlink()
     assert Fingerprints(project).job_digest(job) != changed
+
+
+def test_an_interrupt_removes_only_this_builds_partial_files(project, monkeypatch):
+    out = project / "build"
+    (out / "general").mkdir(parents=True)
+    concurrent = subprocess.Popen(["sleep", "60"])  # another build, still writing
+    try:
+        theirs = out / "general" / f".mini.en.pdf.{concurrent.pid}.abc.part"
+        theirs.write_bytes(b"half of another build's PDF")
+
+        def interrupted(project, out, **options):
+            (out / "general" / f".mini.en.docx.{os.getpid()}.xyz.part").write_bytes(b"half")
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(cli, "run_build", interrupted)
+        result = run(project, "build", "--out", str(out))
+        assert result.returncode == 130, result.stderr
+        assert [path.name for path in (out / "general").iterdir()] == [theirs.name]
+    finally:
+        concurrent.kill()
+        concurrent.wait()

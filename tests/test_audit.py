@@ -58,3 +58,12 @@ def test_an_interrupt_removes_only_this_builds_partial_files(project, monkeypatc
     finally:
         concurrent.kill()
         concurrent.wait()
+
+
+def test_a_dangling_link_among_shared_datasets_is_a_located_error(project):
+    (project / "content/data").mkdir()
+    (project / "content/data/gone.yaml").symlink_to("/nonexistent/gone.yaml")
+    result = run(project, "check")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "content/data/gone.yaml:1:1: error: " in result.stdout
+    assert "internal error" not in result.stderr

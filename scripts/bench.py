@@ -147,7 +147,8 @@ def time_preview(project: Path, edits: int = 5) -> dict:
         "preview_weasyprint_share": round(layout / total, 2),
         "preview_pages": pages,
         "preview_edition": name,
-        # the rebuild's own CPU time: near the edit-to-page time on an idle machine
+        # the CPU time of re-reading the brief and rebuilding the edition: near the
+        # edit-to-page time on an idle machine
         "preview_rebuild_cpu_seconds": round(median(cpu), 2),
         "preview_reread_brief_seconds": round(median(reading), 2),
     }
@@ -177,7 +178,7 @@ def loop_measures(project: Path) -> tuple[dict, list[tuple[str, str, str]]]:
             f"target < {LOOP_TARGETS['preview_edit_seconds']} s; one paragraph, "
             f"{preview['preview_pages']} pages; WeasyPrint "
             f"{preview['preview_weasyprint_seconds']:.2f} s "
-            f"({preview['preview_weasyprint_share']:.0%}); rebuild CPU "
+            f"({preview['preview_weasyprint_share']:.0%}); re-read + rebuild CPU "
             f"{preview['preview_rebuild_cpu_seconds']:.2f} s",
         ),
     ]

@@ -88,12 +88,13 @@ def test_dates_and_generated_words_in_each_language(build_dir, read_pdf):
 
 def test_parity_catches_a_differing_figure(project):
     brief = project / "content/mini.yaml"
-    edit(brief, "香港有超過1200家金融科技企業[", "香港有超過1300家金融科技企業[")
-    # the error names the text (its `en:` line), whose two languages disagree
-    line = line_of(brief, 'The HKMA announced "Fintech 2030"')
+    edit(brief, "香港有超過1200家金融科技企業[@", "香港有超過1300家金融科技企業[@")
+    line = line_of(brief, "- en: The HKMA announced")  # the text: its en and zh-Hant
     stderr = assert_fails_with(project, "the languages state different figures")
-    assert f"content/mini.yaml:{line}:" in stderr
-    assert "states 1300" in stderr
+    assert (
+        f"content/mini.yaml:{line}:5: error: the languages state different figures: "
+        "en states 1200 where zh-Hant states 1300 (" in stderr
+    )
 
 
 def test_parity_catches_a_percentage_and_a_missing_citation(project):

@@ -177,7 +177,7 @@ def test_an_editors_temporary_file_is_not_read_as_a_brief(tmp_path):
     previewer = previewer_over(tmp_path, ["a"])
     read: list[str] = []
     previewer._reload_brief = lambda name, editions: read.append(name) or True  # type: ignore[method-assign]
-    previewer.build = lambda editions, reading=0.0: None  # type: ignore[method-assign]
+    previewer.build = lambda editions, reading=(0.0, 0.0): None  # type: ignore[method-assign]
     content = tmp_path / "content"
     previewer.apply([content / "sedIRBJ5r", content / "a.yaml"])  # what `sed -i` leaves
     assert read == ["a"]

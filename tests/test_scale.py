@@ -15,6 +15,7 @@ from conftest import ROOT, briefgen
 from PIL import Image
 from test_release import make_two_audiences
 
+from briefgen import cli
 from briefgen.engine import release, shards
 from briefgen.engine.build import Job, chart_cache, plan, render_job_html
 from briefgen.engine.build import editions as edition_groups
@@ -451,11 +452,12 @@ def test_the_release_fans_out_past_the_threshold_and_runs_one_job_below(workflow
     assert set(needs(jobs["gather"])) == {"plan", "shard", "test"}
     assert set(needs(jobs["publish"])) == {"release", "gather"}
     plan_step = "\n".join(step.get("run", "") for step in jobs["plan"]["steps"])
-    assert "python -m briefgen.engine.shards plan" in plan_step
+    assert "briefgen release plan" in plan_step
 
 
+@pytest.mark.slow  # loads the whole real project
 def test_the_plan_step_prints_the_outputs_the_workflow_reads(workflow, capsys):
-    assert shards.main(["plan", "--project", str(ROOT)]) == 0
+    assert cli.main(["--project", str(ROOT), "release", "plan"]) == 0
     printed = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
     assert set(printed) == set(workflow["jobs"]["plan"]["outputs"])
     assert printed["shards"] == "1" and json.loads(printed["matrix"]) == [1]

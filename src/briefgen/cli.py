@@ -97,7 +97,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def release_parser(commands: argparse._SubParsersAction) -> None:
-    """`briefgen release build|verify|stage|gather` (see briefgen.engine.release and,
+    """`briefgen release build|verify|stage|plan|gather` (see briefgen.engine.release and,
     for gathering the outputs of `build --shard K/N`, briefgen.engine.shards)."""
     release = commands.add_parser(
         "release", help="clean, checksummed release builds; verify or stage a release"
@@ -113,6 +113,10 @@ def release_parser(commands: argparse._SubParsersAction) -> None:
     stage = steps.add_parser("stage", help="copy a verified release flat, for upload")
     stage.add_argument("folder", type=Path)
     stage.add_argument("dest", type=Path)
+    plan = steps.add_parser(
+        "plan", help="the release's size and shard fan-out, as key=value lines for CI"
+    )
+    plan.add_argument("--shards", type=int, help="force this many shards (default: by size)")
     gather = steps.add_parser(
         "gather", help="merge the outputs of `build --shard K/N` into a verified release"
     )
@@ -142,6 +146,12 @@ def run_release(args: argparse.Namespace) -> int:
             f"{args.folder}: verified {len(manifest['artifacts'])} artifacts and "
             f"{len(manifest['archives'])} archive(s) (commit {manifest.get('commit')})"
         )
+    elif args.step == "plan":
+        from briefgen.engine.shards import plan_outputs
+
+        root = (args.project or find_root(Path.cwd())).resolve()
+        for key, value in plan_outputs(root, args.shards).items():
+            print(f"{key}={value}")
     elif args.step == "gather":
         from briefgen.engine.shards import gather
 

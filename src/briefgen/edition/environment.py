@@ -9,14 +9,18 @@ mistake is found.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen.edition.sandbox import BoundedEnvironment, ProjectLoader
-from briefgen.errors import Problem
+from briefgen.errors import ContentError, Problem
+from briefgen.files import read_project_text
+from briefgen.limits import MAX_TEMPLATE_BYTES
 from briefgen.project.paths import Project
+from briefgen.project.safeyaml import XML_UNSAFE, describe_character
 
 
 def template_environment(project: Project, audience: str) -> SandboxedEnvironment:
@@ -81,3 +85,34 @@ def _template_location(error: BaseException) -> tuple[Path, int]:
         if frame.filename.endswith(".j2"):
             return Path(frame.filename), frame.lineno or 1
     return Path("templates"), 1
+
+
+def template_problems(project: Project) -> Iterator[Problem]:
+    """Every *.j2 under templates/, compiled as the build's Jinja environment would.
+
+    The loader runs this for `check` and `build` alike: Jinja compiles an included
+    template only when rendering reaches it, and a broken template that no edition
+    includes today (a table template while every dataset is shown as a chart) is
+    still broken, so both refuse it."""
+    env = template_environment(project, "")
+    for path in sorted(project.templates.rglob("*.j2")):
+        try:
+            source = read_project_text(path, project.templates, MAX_TEMPLATE_BYTES)
+        except ContentError as error:  # outside templates/, not a file, not UTF-8
+            yield from error.problems
+            continue
+        for match in XML_UNSAFE.finditer(source):
+            line = source.count("\n", 0, match.start()) + 1
+            col = match.start() - source.rfind("\n", 0, match.start())
+            yield Problem(
+                path,
+                line,
+                col,
+                f"{describe_character(match.group())} is not allowed",
+                "delete it: documents cannot hold control characters",
+            )
+        name = path.relative_to(project.templates).as_posix()
+        try:
+            env.compile(source, name=name, filename=str(path))
+        except jinja2.TemplateSyntaxError as error:
+            yield template_problem(error, path)

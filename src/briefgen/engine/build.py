@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.engine.incremental import BuildState, Fingerprints, Job
 from briefgen.engine.lifecycle import die_with_parent, stop_workers, terminate_as_interrupt
-from briefgen.errors import BriefgenError, ContentError, display_path
+from briefgen.errors import BriefgenError, display_path
 from briefgen.files import atomic_output, remove_partial_files, write_failure
 from briefgen.project.paths import Project
 
@@ -333,11 +333,6 @@ def _run_build(
     outcomes: list[Outcome] = []
     if stale:
         loaded = loaded or load_project(project)
-        from briefgen.project.check import compile_templates
-
-        problems = list(compile_templates(project, sorted({job.audience for job in stale})))
-        if problems:
-            raise ContentError(problems)
         progress = Progress(len(stale), out)
         try:
             outcomes = build(loaded, stale, out, workers, progress)

@@ -165,7 +165,7 @@ class Previewer:
         full, wanted = self.affected(paths)
         if not wanted and not full:
             return
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         if full:
             if not self.load():
                 return
@@ -181,14 +181,18 @@ class Previewer:
             briefs |= {edition.job.brief for edition in editions if edition.status == "error"}
             failed = {name for name in sorted(briefs) if not self._reload_brief(name, editions)}
             editions = [edition for edition in editions if edition.job.brief not in failed]
-        self.build(editions, reading=time.perf_counter() - started)
+        reading = (time.perf_counter() - started, time.thread_time() - cpu)
+        self.build(editions, reading)
 
     # -- building ------------------------------------------------------------
 
-    def build(self, editions: list[Edition] | None = None, reading: float = 0.0) -> None:
+    def build(
+        self, editions: list[Edition] | None = None, reading: tuple[float, float] = (0.0, 0.0)
+    ) -> None:
         """Render each edition's PDF; a failure keeps the previous PDF in place.
 
-        `reading`: the seconds spent re-reading the edited files, shown with the timings.
+        `reading`: the wall and CPU seconds spent re-reading the edited files, which
+        the timings include.
         """
         from briefgen.writers.pdf import require_fonts, write_pdf
 
@@ -198,7 +202,7 @@ class Previewer:
             with self.lock:
                 edition.status = "building"
             self._changed()
-            timings: dict[str, float] = {"read": reading}
+            timings: dict[str, float] = {"read": reading[0]}
             started, cpu = time.perf_counter(), time.thread_time()
             try:
                 page = render_job_html(loaded, edition.job, self.out)
@@ -217,7 +221,7 @@ class Previewer:
                 continue
             timings["total"] = time.perf_counter() - started
             # CPU time of this thread: what the build costs, however busy the machine is
-            timings["cpu"] = time.thread_time() - cpu
+            timings["cpu"] = time.thread_time() - cpu + reading[1]
             for warning in warnings:
                 self.log(f"{edition.name}: warning: {warning}")
             with self.lock:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import math
 import shutil
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -44,7 +43,7 @@ from briefgen.engine.release import (
     write_release_files,
 )
 from briefgen.errors import BriefgenError
-from briefgen.project.paths import Project, find_root
+from briefgen.project.paths import Project
 
 RECEIPT = "shard.json"
 RECEIPT_FORMAT = 1
@@ -273,30 +272,14 @@ def gather(root: Path, folders: list[Path], out: Path) -> Gathered:
 # -- for the workflow ------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m briefgen.engine.shards plan`: the release plan's size and its fan-out,
-    as `key=value` lines for `$GITHUB_OUTPUT`."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m briefgen.engine.shards")
-    parser.add_argument("command", choices=["plan"])
-    parser.add_argument("--project", type=Path, help="project folder (default: found from here)")
-    parser.add_argument("--shards", type=int, help="force this many shards (default: by size)")
-    args = parser.parse_args(argv)
-    try:
-        root = (args.project or find_root(Path.cwd())).resolve()
-        jobs = run_build(Project(root), root / "build" / "release", plan_only=True)
-    except BriefgenError as error:
-        for line in error.lines():
-            print(line, file=sys.stderr)
-        return 1
+def plan_outputs(root: Path, shards: int | None = None) -> dict[str, str]:
+    """The release plan's size and its fan-out (`briefgen release plan`), as the
+    `key=value` outputs the workflow reads: artifacts, shards, matrix."""
+    jobs = run_build(Project(root), root / "build" / "release", plan_only=True)
     assert isinstance(jobs, list)
-    count = max(1, args.shards or shard_count(len(jobs)))
-    print(f"artifacts={len(jobs)}")
-    print(f"shards={count}")
-    print(f"matrix={json.dumps(list(range(1, count + 1)))}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    count = max(1, shards or shard_count(len(jobs)))
+    return {
+        "artifacts": str(len(jobs)),
+        "shards": str(count),
+        "matrix": json.dumps(list(range(1, count + 1))),
+    }

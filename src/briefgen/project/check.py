@@ -6,7 +6,7 @@ The check goes on after a file fails, so one run lists everything to fix:
 - content, sources, audiences, messages: the build's own loader in collect mode
   (`project.load.collect_project`: the schema, then the rule book `rules.py`,
   with its warnings: old `as_of` dates, uncited sources);
-- templates: every `*.j2` compiles and holds no control character;
+- templates (by the loader too): every `*.j2` compiles and holds no control character;
 - every edition (each brief an audience builds, in each of its languages) is
   rendered to HTML with placeholder charts: undefined names, missing messages and
   fonts, references the PDF writer would refuse to fetch (warnings), and elements
@@ -23,11 +23,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urljoin
 
-import jinja2
 import lxml.html
 from lxml import etree
 
-from briefgen.edition.environment import template_environment, template_problem
+from briefgen.edition.environment import template_environment
 from briefgen.edition.render import edition_html
 from briefgen.edition.sandbox import TIME_LIMIT
 from briefgen.errors import ContentError, Problem
@@ -36,7 +35,6 @@ from briefgen.limits import MAX_TEMPLATE_BYTES, MAX_YAML_BYTES
 from briefgen.project.load import LoadedProject, collect_project
 from briefgen.project.model import Dataset
 from briefgen.project.paths import MAX_AGE_DAYS, Project
-from briefgen.project.safeyaml import XML_UNSAFE, describe_character
 from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
 from briefgen.writers.docx import vocabulary
 
@@ -49,9 +47,9 @@ def check_project(
 ) -> list[Problem]:
     """Every problem in the project, errors and warnings, sorted by file and line.
 
-    The content is read by the build's own loader in collect mode, so `check`
-    and `build` report the same problems; then the templates are compiled and
-    rendered, which the loader does not do.
+    The project is read by the build's own loader in collect mode (content, then
+    every template compiled), so `check` and `build` report the same problems;
+    then every edition is rendered, which the build does one edition at a time.
     """
     collected = collect_project(project, today or dt.date.today(), max_age_days)
     problems = list(collected.problems)
@@ -60,8 +58,6 @@ def check_project(
 
         loaded = collected.loaded
         evidence_stats.update(check_evidence(project, loaded.register, loaded.briefs).stats)
-    audiences = sorted(collected.loaded.audiences) if collected.loaded else []
-    problems.extend(compile_templates(project, audiences or [""]))
     if collected.loaded is not None:
         problems.extend(_render_templates(collected.loaded))
     return _sorted_unique(problems)
@@ -76,35 +72,6 @@ def _sorted_unique(problems: Iterable[Problem]) -> list[Problem]:
 
 
 # -- templates -----------------------------------------------------------------
-
-
-def compile_templates(project: Project, audiences: list[str]) -> Iterator[Problem]:
-    """Every *.j2 under templates/, compiled as the build's Jinja environment would.
-
-    The build runs this too: a broken template that no edition includes today (a
-    table template while every dataset is shown as a chart) is still broken."""
-    env = template_environment(project, audiences[0])
-    for path in sorted(project.templates.rglob("*.j2")):
-        try:
-            source = read_project_text(path, project.templates, MAX_TEMPLATE_BYTES)
-        except ContentError as error:  # outside templates/, not a file, not UTF-8
-            yield from error.problems
-            continue
-        for match in XML_UNSAFE.finditer(source):
-            line = source.count("\n", 0, match.start()) + 1
-            col = match.start() - source.rfind("\n", 0, match.start())
-            yield Problem(
-                path,
-                line,
-                col,
-                f"{describe_character(match.group())} is not allowed",
-                "delete it: documents cannot hold control characters",
-            )
-        name = path.relative_to(project.templates).as_posix()
-        try:
-            env.compile(source, name=name, filename=str(path))
-        except jinja2.TemplateSyntaxError as error:
-            yield template_problem(error, path)
 
 
 #: References WeasyPrint would fetch: src="…", <link href="…">, CSS url(…).

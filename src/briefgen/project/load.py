@@ -157,6 +157,9 @@ def collect_project(
         problems.extend(rules.evidence(project, register, briefs))
 
     audiences = _audiences(project, brief_docs, load, problems)
+    from briefgen.edition.environment import template_problems
+
+    problems.extend(template_problems(project))
     loaded = None
     if register is not None and messages is not None:
         loaded = LoadedProject(project, register, messages, audiences, briefs, simplify)

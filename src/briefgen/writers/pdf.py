@@ -10,7 +10,7 @@ import logging
 import mimetypes
 from pathlib import Path
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError
@@ -18,7 +18,13 @@ from briefgen.files import read_project_file
 from briefgen.limits import MAX_ASSET_BYTES
 from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
 from briefgen.writers.pdf_fonts import FontShrinker
-from briefgen.writers.weasyprint_fixes import keep_footnotes_with_their_calls
+from briefgen.writers.typography import prepare
+from briefgen.writers.weasyprint_fixes import (
+    justify_between_characters,
+    keep_footnotes_with_their_calls,
+    lone_last_page,
+    tighter_styles,
+)
 
 
 class AssetFetcher(URLFetcher):
@@ -82,16 +88,26 @@ def write_pdf(
     With `shrink_fonts` (off only to measure it), the CJK fonts keep just the glyphs
     drawn (see pdf_fonts); pass a FontShrinker to read what it did."""
     keep_footnotes_with_their_calls()
+    justify_between_characters()
+    html = prepare(html)  # clreq bindings, punctuation compression, curly quotes
     fetcher = AssetFetcher(allowed_roots)
     collector = WarningCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        document = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
+        source = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
+        options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+        document = source.render(**options)
+        for style in tighter_styles() if lone_last_page(document) else []:
+            # a figure or table alone on the last page: set tighter, least change first
+            tighter = source.render(stylesheets=[CSS(string=style)], **options)
+            if len(tighter.pages) < len(document.pages):
+                document = tighter
+                break
         finisher = shrink_fonts if isinstance(shrink_fonts, FontShrinker) else None
         if shrink_fonts is True:
             finisher = FontShrinker()
-        document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True, finisher=finisher)
+        document.write_pdf(target, finisher=finisher, **options)
     finally:
         logger.removeHandler(collector)
     warnings = [

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from babel import Locale, UnknownLocaleError
 from lxml import etree
 
 from briefgen.edition.i18n import LANGUAGES
@@ -68,14 +69,18 @@ ACCENTED = ("Title", "Heading 1", "Heading 2", "Heading 3", "TOC Heading")
 
 
 def language_of(tag: str | None) -> str | None:
-    """The edition language an HTML `lang` tag names: zh-Hant-HK -> zh-Hant, en -> en."""
-    tag = (tag or "").strip().lower()
-    if tag.startswith("zh"):
-        simplified = "hans" in tag or tag in ("zh-cn", "zh-sg")
-        return "zh-Hans" if simplified else "zh-Hant"
-    if tag.startswith("en"):
-        return "en"
-    return None
+    """The edition language an HTML `lang` tag names: zh-Hant-HK -> zh-Hant, en -> en.
+
+    Babel reads the tag (BCP 47) and supplies the likely script where the tag
+    gives a region only: zh-CN and zh-SG are Simplified, zh-TW and zh-HK Traditional.
+    """
+    try:
+        locale = Locale.parse((tag or "").strip(), sep="-")
+    except (ValueError, UnknownLocaleError):
+        return None
+    if locale.language == "zh":
+        return "zh-Hans" if locale.script == "Hans" else "zh-Hant"
+    return "en" if locale.language == "en" else None
 
 
 def east_asian_of(lang: str | None) -> str:

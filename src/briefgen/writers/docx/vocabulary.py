@@ -74,9 +74,10 @@ VOCABULARY: dict[str, frozenset[str | None]] = {
     "caption": _PLAIN,
     "thead": _PLAIN,
     "tbody": _PLAIN,
-    "tr": _PLAIN,
+    "tr": frozenset({None, "figures"}),
     "th": frozenset({None, "num"}),
-    "td": frozenset({None, "num"}),
+    # col-en / col-zh / col-both: the bilingual edition's columns (layout only)
+    "td": frozenset({None, "num", "col-en", "col-zh", "col-both"}),
     "figure": frozenset({"chart"}),
     "figcaption": _PLAIN,
     "img": _PLAIN,
@@ -93,8 +94,14 @@ VOCABULARY: dict[str, frozenset[str | None]] = {
 }
 
 
+#: Classes that only steer the PDF's line breaking (a cell kept on one line) and
+#: may join any class the writer knows: Word fits cells by itself.
+PDF_ONLY_CLASSES = frozenset({"short"})
+
+
 def refusal(tag: str, classes: list[str]) -> str | None:
     """Why the DOCX writer refuses `<tag class="…">`, or None if it knows it."""
+    classes = [name for name in classes if name not in PDF_ONLY_CLASSES]
     allowed = VOCABULARY.get(tag)
     if allowed is None:
         return "is not in the DOCX writer's vocabulary"

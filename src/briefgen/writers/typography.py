@@ -1,0 +1,177 @@
+"""Text preparation for print: the small typography WeasyPrint's line breaker and
+the YAML cannot give on their own.
+
+It works on the rendered HTML of one edition, on text nodes only, and adds only
+markup (spans), never characters, so the PDF's text layer stays what the brief
+says (searchable, copyable, read aloud as written):
+
+- clreq line breaking (W3C *Requirements for Chinese Text Layout*): a note call
+  is bound to the characters before it and the closing marks after it (a call
+  never drags `。` to a line start); numbers stay with their units (`2024年`,
+  `第19位`); a paragraph's last two characters stay together (no lone character).
+- Adjacent full-width punctuation (`」：`, `），`, `》（`) is compressed with the
+  font's `halt` feature on one of the two marks.
+- English (Chicago): straight quotes become curly ones, number ranges and
+  `Hong Kong–Shenzhen` take an en dash.
+
+Only the PDF uses it: Word applies its own kinsoku rules to the DOCX.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+CJK_CHAR = r"\u3400-\u9fff\uf900-\ufaff"
+CLOSING = "，。、；：？！）」』》〉】〕"
+OPENING = "（「『《〈【〔"
+UNITS = "年月日位個个家名項项間间宗億亿萬万倍元歲岁次條条份人週周季號号%％"
+
+#: A number with its unit, or an ordinal (`第19位`), kept on one line.
+NUMBER_UNIT = re.compile(rf"第?\d[\d,.]*\s?[{UNITS}]+")
+NUMBER_AT_END = re.compile(rf"第?\d[\d,.]*\s?[{UNITS}]+$")
+#: Two full-width marks in a row: the first is set half-width (an opening pair: the second).
+PUNCTUATION_PAIR = re.compile(rf"[{CLOSING}](?=[{CLOSING}{OPENING}])|(?<=[{OPENING}])[{OPENING}]")
+#: A paragraph's last two characters and the marks after them.
+LAST_TWO = re.compile(rf"[{CJK_CHAR}]{{2}}[{CLOSING}]*$")
+#: A straight quote, by whether it opens, as a curly one.
+CURLY = {
+    ('"', True): "\u201c",
+    ('"', False): "\u201d",
+    ("'", True): "\u2018",
+    ("'", False): "\u2019",
+}
+RANGE = re.compile(r"(?<![\d-])(\d{1,4})-(\d{1,4})(?![\d-])")
+TAG = re.compile(r"(<[^>]+>)")
+CALL_START = re.compile(r'<(span) class="footnote"|<(sup) class="note-ref"')
+#: The end of a passage or of a run inside one (a heading's language span, a link).
+BLOCK_END = re.compile(r"</(p|dd|dt|li|td|th|figcaption|caption|h[1-6]|span|a)>")
+PASSAGE_START = re.compile(r"<(p|dd|dt|li|td|th|figcaption|caption|h[1-6])[\s>]")
+
+
+def prepare(document: str) -> str:
+    """The edition's HTML with print typography applied to its body."""
+    head, marker, body = document.partition("<body")
+    if not marker:
+        return document
+    tokens = TAG.split(marker + body)
+    quotes = QuoteState()
+    for index in range(0, len(tokens), 2):  # English first: calls then take curly quotes
+        if index and PASSAGE_START.match(tokens[index - 1]):
+            quotes.previous = " "
+        text = _english(html.unescape(tokens[index]), quotes)
+        tokens[index] = html.escape(text, quote=False)
+    tokens = _bind_calls(tokens)
+    out = []
+    for index, token in enumerate(tokens):
+        if index % 2 == 1:  # a tag
+            out.append(token)
+            continue
+        closing_next = index + 1 < len(tokens) and BLOCK_END.match(tokens[index + 1])
+        out.append(_text(token, bind_end=bool(closing_next)))
+    return head + "".join(out)
+
+
+class QuoteState:
+    """The character before the current text node, for quotes that start a node."""
+
+    def __init__(self) -> None:
+        self.previous = " "
+
+
+def _text(escaped: str, bind_end: bool) -> str:
+    if not escaped:
+        return escaped
+    text = html.unescape(escaped)
+    tail = ""
+    if bind_end and (match := LAST_TWO.search(text)):
+        text, tail = text[: match.start()], text[match.start() :]
+    out = _marked(text)
+    if tail:
+        out += f'<span class="nobr">{_marked(tail)}</span>'
+    return out
+
+
+def _marked(text: str) -> str:
+    """Escaped text with number-unit bindings and compressed punctuation pairs."""
+    out = []
+    position = 0
+    spans = [(m.start(), m.end(), "nobr") for m in NUMBER_UNIT.finditer(text)]
+    spans += [(m.start(), m.end(), "halt") for m in PUNCTUATION_PAIR.finditer(text)]
+    spans.sort()
+    for start, end, kind in spans:
+        if start < position:  # a mark inside a number-unit run: leave it
+            continue
+        out.append(html.escape(text[position:start], quote=False))
+        out.append(f'<span class="{kind}">{html.escape(text[start:end], quote=False)}</span>')
+        position = end
+    out.append(html.escape(text[position:], quote=False))
+    return "".join(out)
+
+
+def _english(text: str, quotes: QuoteState) -> str:
+    """Curly quotes and en dashes; Chinese text has neither straight quotes nor ranges
+    of this form, so the text's language does not need to be known."""
+    if "://" in text:  # an address: its characters are not typography
+        return text
+    chars = []
+    previous = quotes.previous
+    for char in text:
+        if char in "\"'":
+            opening = previous.isspace() or previous in "([{\u2014\u2013/"
+            char = CURLY[char, opening]
+        chars.append(char)
+        previous = char
+    if text:
+        quotes.previous = previous
+    result = "".join(chars)
+    result = RANGE.sub("\\1\u2013\\2", result)
+    return result.replace("Hong Kong-Shenzhen", "Hong Kong\u2013Shenzhen")
+
+
+def _bind_calls(tokens: list[str]) -> list[str]:
+    """Wrap each note call with the one or two characters before it and the closing
+    marks after it in a no-break span (clreq: a call never starts a line)."""
+    out = list(tokens)
+    index = 1
+    while index < len(out):
+        match = CALL_START.match(out[index])
+        if not match or index < 1:
+            index += 2
+            continue
+        name = match.group(1) or match.group(2)
+        end = _closing(out, index, name)
+        before = html.unescape(out[index - 1])
+        keep = 2 if re.search(rf"[{CJK_CHAR}]{{2}}$", before) else 1
+        if number := NUMBER_AT_END.search(before):  # `1,200家` + call: the whole figure
+            keep = max(keep, len(number.group()))
+        if not before or before[-1].isspace():
+            keep = 0
+        after = html.unescape(out[end + 1]) if end + 1 < len(out) else ""
+        marks = len(after) - len(after.lstrip(CLOSING + ".,;:!?)\u201d\u2019"))
+        out[index - 1] = html.escape(before[: len(before) - keep], quote=False)
+        # A note reference (the bilingual Chinese column) is a plain <sup>: the hair
+        # space CSS gives a footnote call is written here (`4,694` + 10 ≠ `4,69410`).
+        space = "\u200a" if name == "sup" else ""
+        out[index] = (
+            '<span class="nobr">' + html.escape(before[len(before) - keep :] + space, quote=False)
+        ) + out[index]
+        out[end] = out[end] + html.escape(after[:marks], quote=False) + "</span>"
+        if end + 1 < len(out):
+            out[end + 1] = html.escape(after[marks:], quote=False)
+        index = end + 2
+    return out
+
+
+def _closing(tokens: list[str], start: int, name: str) -> int:
+    """The index of the tag closing the element opened at `tokens[start]`."""
+    depth = 0
+    for index in range(start, len(tokens), 2):
+        tag = tokens[index]
+        if tag.startswith(f"<{name}") and not tag.endswith("/>"):
+            depth += 1
+        elif tag == f"</{name}>":
+            depth -= 1
+            if depth == 0:
+                return index
+    return start

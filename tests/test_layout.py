@@ -1,0 +1,391 @@
+"""Typesetting read back from the built PDFs, glyph by glyph (pdfplumber).
+
+Each test is one defect a demanding reader found (issue 16): note calls on the
+baseline or glued to a figure, clreq line-breaking faults, ragged justified
+Chinese, text past the margins, stranded headings, unreadable chart text. They
+run on every PDF of every audience; to check an existing build instead of
+building one, point `BRIEFGEN_LAYOUT_DIR` at its folder (e.g. /tmp/ts-build).
+The glyphs' roles come from the PDF's structure tree (H2, Figure, notes), not
+from guesses about fonts.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+pdfplumber = pytest.importorskip("pdfplumber")
+
+pytestmark = pytest.mark.slow
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+CLOSING = set("。，、；：？！）」』》〉】〕｝…．%％")
+OPENING = set("（「『《〈【〔｛")
+UNITS = set("年月日位個家名項間宗億萬倍元歲次條份人週周季號")
+HEADINGS = {"H1", "H2", "H3", "H4", "H5", "H6"}
+
+
+@dataclass
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    baseline: float  # from the top of the page, like `top`
+    size: float  # at print size, rotated glyphs included
+    roles: tuple[str, ...]  # structure-tree types from the root down; () for artifacts
+    call: bool = False  # a footnote call (set by `mark_calls`)
+    line_baseline: float = 0.0  # the baseline of the text line it belongs to
+    line_size: float = 0.0  # the size of the text a call is raised above
+
+    @property
+    def note_area(self) -> bool:
+        """Set at the foot of the page (a footnote), not in the body."""
+        return len(self.roles) > 1 and self.roles[1] == "NonStruct"
+
+    @property
+    def chart(self) -> bool:
+        return "Figure" in self.roles
+
+    @property
+    def heading(self) -> bool:
+        return bool(HEADINGS & set(self.roles))
+
+
+@dataclass
+class Line:
+    glyphs: list[Glyph]
+    baseline: float
+    size: float
+    following: Line | None = None
+    preceding: Line | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(g.text for g in self.glyphs)
+
+    @property
+    def x0(self) -> float:
+        return self.glyphs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.glyphs[-1].x1
+
+    @property
+    def chinese(self) -> bool:
+        letters = [g for g in self.glyphs if not g.call and g.text.strip()]
+        return sum(bool(CJK.match(g.text)) for g in letters) >= 0.5 * len(letters)
+
+
+@dataclass
+class Page:
+    number: int
+    glyphs: list[Glyph]
+    edges: tuple[float, float] = (0.0, 0.0)  # the text block's left and right
+    height: float = 842.0
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def body(self) -> list[Glyph]:
+        return [g for g in self.glyphs if g.roles and not g.note_area and not g.chart]
+
+
+def _roles(page) -> dict[int, tuple[str, ...]]:
+    """Marked-content id -> the structure types above it."""
+    found: dict[int, tuple[str, ...]] = {}
+
+    def walk(node, path):
+        path = (*path, node.get("type", ""))
+        for mcid in node.get("mcids") or []:
+            found[mcid] = path
+        for child in node.get("children", []):
+            walk(child, path)
+
+    for node in page.structure_tree:
+        walk(node, ())
+    return found
+
+
+def _glyph(char, height: float, roles) -> Glyph:
+    matrix = char["matrix"]
+    upright = char["upright"]
+    size = char["size"] if upright else char["x1"] - char["x0"]
+    return Glyph(
+        char["text"],
+        char["x0"],
+        char["x1"],
+        char["top"],
+        char["bottom"],
+        height - matrix[5],
+        size,
+        roles.get(char.get("mcid"), ()) if char.get("mcid") is not None else (),
+    )
+
+
+def mark_calls(glyphs: list[Glyph]) -> list[Glyph]:
+    """Find footnote calls: small digits right after a larger glyph of the body text.
+
+    Returns the glyph each call follows (the base), in the order of the calls."""
+    bases = []
+    previous: Glyph | None = None
+    for index, glyph in enumerate(glyphs):
+        if (
+            glyph.text.isdigit()
+            and not glyph.note_area
+            and not glyph.chart
+            and previous is not None
+            and not previous.call
+            and glyph.size < 0.8 * previous.size
+            and -1 <= glyph.x0 - previous.x1 < previous.size
+            and abs(glyph.baseline - previous.baseline) < previous.size
+        ):
+            run = [glyph]
+            for after in glyphs[index + 1 :]:
+                if not (after.text.isdigit() and abs(after.size - glyph.size) < 0.1):
+                    break
+                run.append(after)
+            for one in run:
+                one.call = True
+                one.line_baseline = previous.baseline
+                one.line_size = previous.size
+            bases.append(previous)
+        if glyph.text.strip() and not glyph.call:
+            previous = glyph  # a space (such as a hair space before a call) is skipped
+    return bases
+
+
+def build_lines(page: Page) -> list[Line]:
+    """Body glyphs grouped into visual lines: one baseline, no wide gap (columns and
+    table cells are separate lines); calls join the line they are raised above."""
+    glyphs = [g for g in page.body if g.text.strip()]
+    for glyph in glyphs:
+        if not glyph.call:
+            glyph.line_baseline = glyph.baseline
+    glyphs.sort(key=lambda g: (round(g.line_baseline, 1), g.x0))
+    rows: list[list[Glyph]] = []
+    for glyph in glyphs:
+        if rows and abs(rows[-1][0].line_baseline - glyph.line_baseline) < 0.6:
+            rows[-1].append(glyph)
+        else:
+            rows.append([glyph])
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda g: g.x0)
+        current = [row[0]]
+        for glyph in row[1:]:
+            size = max(g.size for g in current if not g.call) if current else glyph.size
+            if glyph.x0 - current[-1].x1 > 1.2 * size:
+                lines.append(_line(current))
+                current = []
+            current.append(glyph)
+        lines.append(_line(current))
+    for line in lines:  # the next line of the same column or cell
+        below = [
+            other
+            for other in lines
+            if line.baseline < other.baseline <= line.baseline + 2.0 * line.size
+            and other.x0 < line.x1
+            and other.x1 > line.x0
+            and abs(other.size - line.size) < 0.5
+        ]
+        if below:
+            line.following = min(below, key=lambda other: other.baseline)
+            line.following.preceding = line
+    return lines
+
+
+def _line(glyphs: list[Glyph]) -> Line:
+    sizes = [g.size for g in glyphs if not g.call] or [glyphs[0].size]
+    return Line(glyphs, glyphs[0].line_baseline, max(sizes, key=sizes.count))
+
+
+@functools.cache
+def read(path: Path) -> list[Page]:
+    pages = []
+    with pdfplumber.open(path) as pdf:
+        for number, plumbed in enumerate(pdf.pages, 1):
+            roles = _roles(plumbed)
+            glyphs = [_glyph(c, plumbed.height, roles) for c in plumbed.chars]
+            pages.append(Page(number, glyphs, height=plumbed.height))
+            mark_calls(glyphs)
+    header = [g for page in pages for g in page.glyphs if not g.roles and g.bottom < 80]
+    edges = (min(g.x0 for g in header), max(g.x1 for g in header)) if header else (0, 1e9)
+    for page in pages:
+        page.edges = edges
+        page.lines = build_lines(page)
+    return pages
+
+
+def built_pdfs(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.pdf"))
+
+
+@pytest.fixture(scope="module")
+def pdfs(request) -> list[Path]:
+    """Every PDF of every audience: an existing build, or one made for the session."""
+    folder = os.environ.get("BRIEFGEN_LAYOUT_DIR")
+    found = built_pdfs(Path(folder) if folder else request.getfixturevalue("build_dir"))
+    assert found, "no PDFs built"
+    return found
+
+
+def where(path: Path, page: Page, what: str) -> str:
+    return f"{path.parent.name}/{path.name} p{page.number}: {what}"
+
+
+def assert_none(pdfs: list[Path], check) -> None:
+    """Run `check(path, page)` on every page; fail listing the problems it yields."""
+    found = [problem for path in pdfs for page in read(path) for problem in check(path, page)]
+    shown = found[:60] + ([f"… and {len(found) - 60} more"] if len(found) > 60 else [])
+    assert not found, f"{len(found)} problem(s):\n" + "\n".join(shown)
+
+
+def test_note_calls_are_raised(pdfs):
+    """A call is a readable superscript: raised by a third of its text's size (its
+    foot near the x-height) and at least 55% of that size."""
+
+    def check(path, page):
+        body = page.body
+        for before, glyph in zip([None, *body], body, strict=False):
+            if not glyph.call or (before is not None and before.call):
+                continue
+            raised = (glyph.line_baseline - glyph.baseline) / glyph.line_size
+            if raised < 0.3 or glyph.size < 0.55 * glyph.line_size:
+                yield where(
+                    path,
+                    page,
+                    f"call {glyph.text!r} at y={glyph.top:.0f} raised {raised:.2f} em, "
+                    f"{glyph.size:.1f} pt beside {glyph.line_size:.1f} pt",
+                )
+
+    assert_none(pdfs, check)
+
+
+def test_note_calls_are_not_glued_to_a_figure(pdfs):
+    """In the text layer a call after a figure must not extend the number (`第2` + 3)."""
+
+    def check(path, page):
+        glyphs = page.glyphs
+        for index, glyph in enumerate(glyphs[1:], 1):
+            before = glyphs[index - 1]
+            if glyph.call and not before.call and before.text.isdigit():
+                context = "".join(g.text for g in glyphs[max(0, index - 8) : index + 1])
+                yield where(path, page, f"call glued to a figure: {context!r}")
+
+    assert_none(pdfs, check)
+
+
+def test_chinese_lines_follow_clreq(pdfs):
+    """No closing mark or call at a line start, no opening bracket at a line end,
+    no number split from its unit, no single character alone on a continued line."""
+
+    def check(path, page):
+        for line in page.lines:
+            if not line.chinese:
+                continue
+            first, last = line.glyphs[0], line.glyphs[-1]
+            text = line.text
+            if first.call or first.text in CLOSING:
+                yield where(path, page, f"line starts with {first.text!r}: {text[:12]!r}")
+            if last.text in OPENING:
+                yield where(path, page, f"line ends with {last.text!r}: {text[-12:]!r}")
+            ending = [g for g in line.glyphs if not g.call]
+            nxt = line.following
+            if ending and ending[-1].text.isdigit() and nxt and nxt.glyphs[0].text in UNITS:
+                yield where(
+                    path,
+                    page,
+                    f"number split from its unit: {text[-8:]!r} / {nxt.text[:4]!r}",
+                )
+            letters = [g for g in line.glyphs if not g.call and g.text not in CLOSING]
+            if len(letters) == 1 and line.preceding is not None:
+                yield where(path, page, f"a lone character on a line: {text!r}")
+
+    assert_none(pdfs, check)
+
+
+def test_text_stays_inside_the_text_block(pdfs):
+    """Nothing is set past the running header's edges (the margins)."""
+
+    def check(path, page):
+        left, right = page.edges
+        for line in page.lines:
+            # a full-width mark's box is half blank: it may end half an em past the edge
+            hang = 0.5 * line.size if line.glyphs[-1].text in CLOSING else 0
+            if line.x0 < left - 0.5 or line.x1 > right + 0.5 + hang:
+                yield where(path, page, f"{line.text[:20]!r} spans {line.x0:.0f}–{line.x1:.0f}")
+
+    assert_none(pdfs, check)
+
+
+def test_no_heading_ends_a_page(pdfs):
+    def check(path, page):
+        body = [g for g in page.body if g.text.strip()]
+        if page.number == 1 or not body:
+            return
+        lowest = max(body, key=lambda g: g.bottom)
+        if lowest.heading:
+            below = [g for g in page.body if g.heading and abs(g.baseline - lowest.baseline) < 1]
+            yield where(path, page, f"heading at the foot: {''.join(g.text for g in below)!r}")
+
+    assert_none(pdfs, check)
+
+
+def test_last_page_is_not_a_lone_figure(pdfs):
+    """The last page does not hold only a chart or table with three quarters blank."""
+
+    def check(path, page):
+        if page.number != len(read(path)) or page.number == 1:
+            return
+        body = [g for g in page.body if g.text.strip()]
+        # running text: a paragraph, a list or a heading, not a caption or a source line
+        text = [
+            g
+            for g in body
+            if g.size >= 9
+            and {"P", "LBody", "H1", "H2", "H3"} & set(g.roles)
+            and not {"Caption", "TD", "TH", "Figure"} & set(g.roles)
+        ]
+        lowest = max((g.bottom for g in page.glyphs if g.chart or g in body), default=0)
+        if body and not text and lowest < 0.4 * page.height:
+            yield where(path, page, f"a lone figure or table, {lowest / page.height:.0%} filled")
+
+    assert_none(pdfs, check)
+
+
+def test_justified_chinese_lines_are_flush(pdfs):
+    """Every line of a Chinese paragraph but its last reaches the right edge (0.5 em)."""
+
+    def check(path, page):
+        right = page.edges[1]
+        for line in page.lines:
+            nxt = line.following
+            body_size = 10 <= line.size <= 11
+            if not (line.chinese and body_size and nxt and nxt.chinese):
+                continue
+            continued = abs(nxt.x0 - line.x0) < 1 and nxt.baseline - line.baseline < 1.9 * line.size
+            if continued and right - line.x1 > 0.5 * line.size:
+                yield where(path, page, f"{right - line.x1:.1f} pt short: {line.text[-10:]!r}")
+
+    assert_none(pdfs, check)
+
+
+def test_chart_text_is_at_least_7pt(pdfs):
+    def check(path, page):
+        small = {g.text for g in page.glyphs if g.chart and g.text.strip() and g.size < 6.95}
+        sizes = [g.size for g in page.glyphs if g.chart and g.text.strip()]
+        if small:
+            yield where(
+                path,
+                page,
+                f"chart text at {min(sizes):.1f} pt: {''.join(sorted(small))[:20]!r}",
+            )
+
+    assert_none(pdfs, check)

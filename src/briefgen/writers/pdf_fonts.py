@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import pydyf
 
+from briefgen.writers.pdf_deflate import deflate_on_write
 from briefgen.writers.pdf_groups import inline_text_groups
 
 LOGGER = logging.getLogger(__name__)
@@ -345,8 +346,9 @@ def shrink_fonts(pdf: pydyf.PDF) -> list[FontSaving]:
 
 class FontShrinker:
     """A WeasyPrint `finisher`: shrinks the fonts just before the PDF is written (and
-    draws the chart labels' text groups in the page, see pdf_groups), and keeps what it
-    did and the CPU time it took (for `make bench`)."""
+    draws the chart labels' text groups in the page, see pdf_groups, and deflates the
+    streams harder, see pdf_deflate), and keeps what it did and the CPU time it took
+    (for `make bench`)."""
 
     def __init__(self) -> None:
         self.savings: list[FontSaving] = []
@@ -357,4 +359,5 @@ class FontShrinker:
         started = time.process_time()
         self.savings = shrink_fonts(pdf)
         self.groups_inlined = inline_text_groups(pdf)
+        deflate_on_write(pdf)
         self.seconds = time.process_time() - started

@@ -282,7 +282,7 @@ CASES = [
     Case(
         "data-value-nan",
         MINI,
-        "the figure nan is not a finite number",
+        "'nan' is not a finite number",
         "values: [45, .nan]",
         [("values: [45, 35]", "values: [45, .nan]")],
     ),

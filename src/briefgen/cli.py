@@ -15,7 +15,7 @@ from pathlib import Path
 
 from briefgen.engine.build import Summary, run_build
 from briefgen.errors import BriefgenError
-from briefgen.files import remove_partial_files
+from briefgen.files import remove_own_partial_files
 from briefgen.project.paths import MAX_AGE_DAYS, Project, find_root
 
 
@@ -219,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         summary = run_build(project, out, shard=shard, **options)
     except BaseException:  # interrupted, or a worker died: no partial file may stay
-        remove_partial_files(out)
+        remove_own_partial_files(out)
         raise
     assert isinstance(summary, Summary)
     print(

@@ -12,6 +12,7 @@ message either.
 from __future__ import annotations
 
 import errno
+import math
 import os
 import re
 import stat
@@ -241,6 +242,12 @@ def remove_partial_files(folder: Path, stale_before: float | None = None) -> lis
         path.unlink(missing_ok=True)
         removed.append(path)
     return removed
+
+
+def remove_own_partial_files(folder: Path) -> list[Path]:
+    """After an interrupted or failed build: the partial files of this process and of
+    its workers (stopped by then), never those of a concurrent build still writing."""
+    return remove_partial_files(folder, stale_before=math.inf)
 
 
 def _writer_alive(name: str) -> bool:

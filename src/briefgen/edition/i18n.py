@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import decimal
+import os
 import re
 import string
 from collections.abc import Callable
@@ -217,7 +218,7 @@ def audience_messages(base: Messages, folder: Path) -> Messages:
     code that fills them in still can. Without a messages.yaml, `base` itself.
     """
     path = folder / "messages.yaml"
-    if not path.is_file():
+    if not os.path.lexists(path):  # a FIFO, folder or broken link is read, and refused
         return base
     document = read_yaml(path)
     if not isinstance(document.data, dict):

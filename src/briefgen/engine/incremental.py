@@ -1,6 +1,7 @@
 """Skip what is up to date: each artifact remembers the digest of what made it.
 
-An artifact depends on its brief, the source register, the Simplified-Chinese
+An artifact depends on its brief, the source register, the archived source
+texts the register names (the evidence check reads them), the Simplified-Chinese
 phrase list, the templates, styles and reference document of its audience, the
 tool's own code, the versions of the libraries that render it, the installed
 fonts and SOURCE_DATE_EPOCH. When none of these changed and the file on disk is
@@ -24,7 +25,8 @@ from pathlib import Path
 
 from briefgen.errors import ContentError, display_path
 from briefgen.files import atomic_output, read_project_file
-from briefgen.limits import MAX_STATE_BYTES
+from briefgen.limits import MAX_STATE_BYTES, MAX_YAML_BYTES
+from briefgen.project.paths import ARCHIVE_VARIABLE
 
 #: Libraries whose version changes what an artifact looks like.
 RENDERING_PACKAGES = (
@@ -85,6 +87,17 @@ def _hash_files(digest, root: Path, paths: list[Path]) -> None:
         digest.update(b"\0")
 
 
+def _archived_text_digest(folder: Path | None, name: str) -> str:
+    """The digest of one archived text, or what stands in its place; only a regular
+    file inside the archive folder is read (as project/evidence.py reads it)."""
+    if folder is None or not folder.is_dir():
+        return "no archive"
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        return "absent"
+    return sha256_file(path)
+
+
 def _files_under(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
@@ -141,6 +154,43 @@ class Fingerprints:
 
     def __init__(self, root: Path):
         self.root = root
+        self._archive: str | None = None
+
+    def archive_digest(self) -> str:
+        """The archived source texts the register names, as the evidence check reads them:
+        a changed, added or removed text changes every job (its build checks the evidence)."""
+        if self._archive is None:
+            digest = hashlib.sha256()
+            folder, names = self._archived_names()
+            digest.update(f"{ARCHIVE_VARIABLE}={os.environ.get(ARCHIVE_VARIABLE, '')}\0".encode())
+            for name in names:
+                digest.update(f"{name}\0{_archived_text_digest(folder, name)}\0".encode())
+            self._archive = digest.hexdigest()
+        return self._archive
+
+    def _archived_names(self) -> tuple[Path | None, list[str]]:
+        """The archive folder and the `file:` of each source; nothing when the register
+        cannot be read (the load then reports it, with its location)."""
+        from briefgen.project.safeyaml import parse
+
+        path = self.root / "content" / "sources.yaml"
+        try:
+            raw = read_project_file(path, path.parent, MAX_YAML_BYTES)
+            data, problems = parse(path, raw.decode("utf-8"))
+        except (OSError, ValueError, ContentError):
+            return None, []
+        if problems or not isinstance(data, dict):
+            return None, []
+        configured = os.environ.get(ARCHIVE_VARIABLE) or data.get("archive")
+        sources = data.get("sources")
+        if not isinstance(configured, str) or not isinstance(sources, dict):
+            return None, []
+        names = {
+            entry["file"]
+            for entry in sources.values()
+            if isinstance(entry, dict) and isinstance(entry.get("file"), str)
+        }
+        return (self.root / configured).resolve(), sorted(names)
 
     def job_inputs(self, job: Job) -> list[Path]:
         content = self.root / "content"
@@ -158,6 +208,7 @@ class Fingerprints:
         digest = hashlib.sha256(environment_fingerprint().encode())
         digest.update(json.dumps(asdict(job), sort_keys=True).encode())
         _hash_files(digest, self.root, self.job_inputs(job))
+        digest.update(self.archive_digest().encode())
         return digest.hexdigest()
 
     def plan_key(self, filters: dict) -> str:

@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 
 from briefgen.engine.incremental import RENDERING_PACKAGES, Job, package_versions, sha256_file
 from briefgen.errors import BriefgenError
-from briefgen.files import ZIP_DATE, ZIP_MODE, remove_partial_files, write_zip
+from briefgen.files import ZIP_DATE, ZIP_MODE, remove_own_partial_files, write_zip
 from briefgen.inspect import check_artifact, pdf_pages
 from briefgen.project.paths import Project
 
@@ -128,7 +128,7 @@ def build_release(root: Path, out: Path, workers: int = 1) -> Release:
     try:
         summary = run_build(project, out, force=True, workers=workers)
     except BaseException:  # interrupted, or a worker died: no partial file may stay
-        remove_partial_files(out)
+        remove_own_partial_files(out)
         raise
     assert isinstance(summary, Summary)
     if summary.failed:

@@ -39,7 +39,9 @@ def shared_datasets(
     found: dict[str, Any] = {}
     problems: list[Problem] = []
     for path in shared_paths(content):
-        stat = path.stat()
+        # a dangling link has no target to stat: its own entry keys the cache, and
+        # the read reports it where it stands
+        stat = path.stat() if path.exists() else path.lstat()
         data, source, line, own = _read(path, stat.st_mtime_ns, stat.st_size)
         problems.extend(own)
         if data is None:

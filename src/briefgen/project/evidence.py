@@ -40,11 +40,10 @@ from briefgen.project.model import (
     citation_items,
 )
 from briefgen.project.parity import Figure, extract, normalise
-from briefgen.project.paths import Project
+from briefgen.project.paths import ARCHIVE_VARIABLE, Project
 
 #: A source text larger than this is not read (an archive holds articles, not books).
 MAX_SOURCE_BYTES = 2_000_000
-ARCHIVE_VARIABLE = "BRIEFGEN_SOURCE_ARCHIVE"
 
 #: Where an English sentence ends: . ! ? before a space, except after an abbreviation.
 _ABBREVIATIONS = "".join(
@@ -381,14 +380,35 @@ class Checker:
 
     def locate(self, path: list[str | int], needle: str) -> tuple[int, int]:
         """The line and column of `needle` in the text at `path` (a folded text spans
-        lines), or of the text itself."""
+        lines), or of the text itself: never in another text, such as the other
+        language's below it, and never inside a longer number ('1' in '12')."""
         line, col = self.document.locate(path)
         needle = needle.strip()[:20]
-        for number in range(line - 1, min(line + 40, len(self._lines))):
-            at = self._lines[number].find(needle) if needle else -1
-            if at >= 0:
-                return number + 1, at + 1
+        if not needle:
+            return line, col
+        pattern = re.compile(
+            (r"(?<![\d.,])" if needle[0].isdigit() else "")
+            + re.escape(needle)
+            + (r"(?![\d,]|\.\d)" if needle[-1].isdigit() else "")
+        )
+        for number in self._extent(line):
+            found = pattern.search(self._lines[number], col - 1 if number == line - 1 else 0)
+            if found:
+                return number + 1, found.start() + 1
         return line, col
+
+    def _extent(self, line: int) -> range:
+        """The lines (0-based) of the scalar whose value starts on `line`: that line
+        and those after it that are blank or indented deeper than its key."""
+        first = self._lines[line - 1]
+        key = len(first) - len(first.lstrip(" -"))
+        end = line
+        while end < len(self._lines):
+            text = self._lines[end]
+            if text.strip() and len(text) - len(text.lstrip(" ")) <= key:
+                break
+            end += 1
+        return range(line - 1, end)
 
 
 def _number(value: float) -> str:

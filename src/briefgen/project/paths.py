@@ -10,6 +10,9 @@ from briefgen.errors import BriefgenError
 #: `briefgen check` warns about facts whose as_of date is older than this.
 MAX_AGE_DAYS = 365
 
+#: Overrides the source register's `archive:` folder of archived source texts.
+ARCHIVE_VARIABLE = "BRIEFGEN_SOURCE_ARCHIVE"
+
 
 @dataclass(frozen=True)
 class Project:

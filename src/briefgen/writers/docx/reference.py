@@ -12,7 +12,9 @@ copied into every DOCX built. So it is treated as untrusted input:
   body the writer clears); macros, embedded objects, custom XML are dropped;
 - a relationship to anything outside the package (`TargetMode="External"`,
   such as an attached template on a server that Word would fetch on opening)
-  is refused with a located error naming the file, the part and its line.
+  is refused with a located error naming the file, the part and its line;
+- so is a field that reads another file or URL (INCLUDEPICTURE, INCLUDETEXT,
+  LINK, DDE…), a fetch on opening that needs no relationship at all.
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ RATIO_FLOOR = 1_000_000
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Fields whose instruction makes Word read a file or URL, in a part or on updating.
+FETCHING_FIELDS = re.compile(
+    r"\b(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|DDE|DDEAUTO|IMPORT|RD)\b", re.IGNORECASE
+)
+#: Parts whose text can hold fields.
+FIELD_PARTS = re.compile(r"word/(document|footnotes|endnotes|header\d*|footer\d*)\.xml")
 _HINT = "make the reference in Word from templates/docx/reference.docx, without links out"
 
 
@@ -91,6 +99,8 @@ def sanitised_reference(path: Path) -> io.BytesIO:
             parts[name] = _relationships(path, name, content, names)
         elif name == "word/settings.xml":
             parts[name] = _settings(path, name, content)
+        elif FIELD_PARTS.fullmatch(name):
+            _refuse_fetching_fields(path, name, content)
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as package:
         for name, content in parts.items():
@@ -125,6 +135,32 @@ def _relationships(path: Path, name: str, content: bytes, names: set[str]) -> by
         if target.lstrip("/") not in names:
             relationship.getparent().remove(relationship)
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _refuse_fetching_fields(path: Path, name: str, content: bytes) -> None:
+    """A field such as INCLUDEPICTURE "http://…" is an error: Word would fetch it."""
+    tree = _parse(path, name, content)
+    instructions = [(e.get(f"{_W}instr", ""), e.sourceline) for e in tree.iter(f"{_W}fldSimple")]
+    # a complex field's instruction may be split over runs: joined up to its next fldChar
+    current: list | None = None
+    for element in tree.iter(f"{_W}fldChar", f"{_W}instrText"):
+        if element.tag == f"{_W}instrText":
+            current = current or ["", element.sourceline]
+            current[0] += element.text or ""
+        elif current is not None:
+            instructions.append((current[0], current[1]))
+            current = None
+    if current is not None:
+        instructions.append((current[0], current[1]))
+    for instruction, line in instructions:
+        found = FETCHING_FIELDS.search(instruction)
+        if found:
+            raise _refused(
+                path,
+                f"part {name} (line {line}) has the field {found.group(1).upper()}, which "
+                "Word would fetch from outside the document",
+                _HINT,
+            )
 
 
 def _settings(path: Path, name: str, content: bytes) -> bytes:

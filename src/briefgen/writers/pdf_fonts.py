@@ -32,6 +32,9 @@ from dataclasses import dataclass
 
 import pydyf
 
+from briefgen.writers.pdf_deflate import deflate_on_write
+from briefgen.writers.pdf_groups import inline_text_groups
+
 LOGGER = logging.getLogger(__name__)
 
 # Operators (CFF spec, Technical Note #5176): two-byte ones are 1200 + second byte.
@@ -342,14 +345,19 @@ def shrink_fonts(pdf: pydyf.PDF) -> list[FontSaving]:
 
 
 class FontShrinker:
-    """A WeasyPrint `finisher`: shrinks the fonts just before the PDF is written, and
-    keeps what it did and the CPU time it took (for `make bench`)."""
+    """A WeasyPrint `finisher`: shrinks the fonts just before the PDF is written (and
+    draws the chart labels' text groups in the page, see pdf_groups, and deflates the
+    streams harder, see pdf_deflate), and keeps what it did and the CPU time it took
+    (for `make bench`)."""
 
     def __init__(self) -> None:
         self.savings: list[FontSaving] = []
         self.seconds = 0.0
+        self.groups_inlined = 0
 
     def __call__(self, document, pdf: pydyf.PDF) -> None:
         started = time.process_time()
         self.savings = shrink_fonts(pdf)
+        self.groups_inlined = inline_text_groups(pdf)
+        deflate_on_write(pdf)
         self.seconds = time.process_time() - started

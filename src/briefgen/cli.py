@@ -30,6 +30,8 @@ def run_build(*args, **kwargs) -> Summary | list:
 
 
 def parser() -> argparse.ArgumentParser:
+    # Long but flat: one argparse declaration per command and option, read top to
+    # bottom like the --help it produces; splitting it would scatter the CLI.
     main = argparse.ArgumentParser(prog="briefgen", description=__doc__.splitlines()[0])
     main.add_argument("--project", type=Path, help="project folder (default: found from here)")
     main.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -185,6 +187,8 @@ def iso_date(text: str) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Long but flat: one branch per command, each a few lines that hand over to
+    # the module doing the work; a dispatch table would hide the arguments each takes.
     if args.command == "release":  # verify and stage need no project
         return run_release(args)
     root = (args.project or find_root(Path.cwd())).resolve()

@@ -300,6 +300,9 @@ def _run_build(
     plan_only: bool,
     shard: tuple[int, int] | None,
 ) -> Summary | list[Job]:
+    # Long because the order is the contract: sweep partial files, plan (cached),
+    # shard, compare digests, load only when something is stale, build, then save
+    # the state even when a job failed. Each step is a call; the order lives here.
     started = time.perf_counter()
     # what a build killed with -9 left half written (see files.remove_partial_files)
     remove_partial_files(out, stale_before=time.time())

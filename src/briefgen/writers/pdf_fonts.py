@@ -188,6 +188,9 @@ def subset_cid_cff(font: bytes, used: Iterable[int], keep_outlined: bool = True)
     each under the CID equal to its glyph id in `font`. With `keep_outlined`, glyphs
     with an outline are kept even if not listed (WeasyPrint's subset has emptied the
     others), so nothing drawn can go missing."""
+    # Long because a CFF is one sequence of INDEXes and dictionaries that must be
+    # read and rewritten in order (header, names, top dict, strings, subrs, charset,
+    # FDSelect, CharStrings); cut into pieces it would pass a dozen offsets around.
     cff = cff_table(font)
     header_size = cff[2]
     names, pos = read_index(cff, header_size)

@@ -252,28 +252,12 @@ class ChartRenderer:
             latest["values"], list(rows), s=42, color=accent, zorder=3, label=latest["label"]
         )
         for row, value, text in zip(rows, latest["values"], latest_texts, strict=True):
-            axes.annotate(
-                text,
-                (value, row),
-                textcoords="offset points",
-                xytext=(0, 6),
-                ha="center",
-                fontsize=SMALL_PT,
-                color=theme.ink,
-            )
+            _label_point(axes, text, value, row, theme.ink)
         for row, value, after, text in zip(
             rows, earlier["values"], latest["values"], earlier_texts, strict=True
         ):
-            if value != after:
-                axes.annotate(
-                    text,
-                    (value, row),
-                    textcoords="offset points",
-                    xytext=(0, 6),
-                    ha="center",
-                    fontsize=SMALL_PT,
-                    color=theme.muted,
-                )
+            if value != after:  # an unchanged rank is labelled once, by the latest dot
+                _label_point(axes, text, value, row, theme.muted)
         axes.set_yticks(list(rows), wrap_labels(content["categories"], content["lang"]))
         axes.invert_yaxis()
         axes.set_xticks(ticks)
@@ -436,3 +420,16 @@ def _save(figure, target: Path, **options) -> None:
     """Write a figure atomically: a half-written chart never sits in the cache."""
     with atomic_output(target) as temporary:
         figure.savefig(temporary, **options)
+
+
+def _label_point(axes, text: str, x: float, y: float, color: str) -> None:
+    """A dot's value, set just above it in the chart's small size."""
+    axes.annotate(
+        text,
+        (x, y),
+        textcoords="offset points",
+        xytext=(0, 6),
+        ha="center",
+        fontsize=SMALL_PT,
+        color=color,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,3 +104,22 @@ def one_line(text: str) -> str:
 
 def _unprintable(char: str) -> bool:
     return unicodedata.category(char) in {"Cc", "Cs", "Zl", "Zp"} or char in "\ufffe\uffff"
+
+
+def sorted_unique(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in file and line order, each once (two rules may meet at one place)."""
+    unique: dict[tuple, Problem] = {}
+    for problem in problems:
+        key = (Path(problem.path).resolve(), problem.line, problem.col, problem.message)
+        unique.setdefault(key, problem)
+    return sorted(unique.values(), key=lambda p: (str(Path(p.path).resolve()), p.line, p.col))
+
+
+def not_utf8(path: Path, raw: bytes, error: UnicodeDecodeError) -> Problem:
+    """Where a file stops being UTF-8: the line and column of the first bad byte."""
+    line = raw.count(b"\n", 0, error.start) + 1
+    line_start = raw.rfind(b"\n", 0, error.start) + 1
+    col = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
+    return Problem(
+        path, line, col, f"not UTF-8 text (byte 0x{raw[error.start]:02x})", "save the file as UTF-8"
+    )

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from briefgen.errors import ContentError, Problem, display_path
+from briefgen.errors import ContentError, Problem, display_path, not_utf8
 
 #: The suffix of an artifact being written (`.mini.en.pdf.k2x9.part`).
 PARTIAL_SUFFIX = ".part"
@@ -123,20 +123,7 @@ def read_project_text(path: Path, allowed_root: Path, max_bytes: int) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        line_start = raw.rfind(b"\n", 0, error.start) + 1
-        col = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
-        raise ContentError(
-            [
-                Problem(
-                    path,
-                    line,
-                    col,
-                    f"not UTF-8 text (byte 0x{raw[error.start]:02x})",
-                    "save the file as UTF-8",
-                )
-            ]
-        ) from None
+        raise ContentError([not_utf8(path, raw, error)]) from None
 
 
 def read_image(path: Path, allowed_root: Path) -> bytes:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -31,7 +31,7 @@ from lxml import etree
 from briefgen.edition.environment import template_environment
 from briefgen.edition.render import edition_html
 from briefgen.edition.sandbox import TIME_LIMIT
-from briefgen.errors import ContentError, Problem
+from briefgen.errors import ContentError, Problem, sorted_unique
 from briefgen.files import read_project_text
 from briefgen.limits import MAX_TEMPLATE_BYTES, MAX_YAML_BYTES
 from briefgen.project.load import LoadedProject, collect_project
@@ -75,15 +75,7 @@ def check_project(
         evidence_stats.update(check_evidence(project, loaded.register, loaded.briefs).stats)
     if collected.loaded is not None:
         problems.extend(_render_templates(collected.loaded, editions))
-    return _sorted_unique(problems)
-
-
-def _sorted_unique(problems: Iterable[Problem]) -> list[Problem]:
-    unique: dict[tuple, Problem] = {}
-    for problem in problems:
-        key = (Path(problem.path).resolve(), problem.line, problem.col, problem.message)
-        unique.setdefault(key, problem)
-    return sorted(unique.values(), key=lambda p: (str(Path(p.path).resolve()), p.line, p.col))
+    return sorted_unique(problems)
 
 
 # -- templates -----------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from briefgen.errors import ContentError, Problem
+from briefgen.errors import ContentError, Problem, not_utf8
 from briefgen.files import UnsafeFile, read_project_file
 from briefgen.limits import MAX_YAML_BYTES
 from briefgen.project import safeyaml
@@ -110,18 +110,7 @@ def parse_yaml(path: Path, allowed: Path | None = None) -> tuple[Document | None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        line_start = raw.rfind(b"\n", 0, error.start) + 1
-        col = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
-        return None, [
-            Problem(
-                path,
-                line,
-                col,
-                f"not UTF-8 text (byte 0x{raw[error.start]:02x})",
-                "save the file as UTF-8",
-            )
-        ]
+        return None, [not_utf8(path, raw, error)]
     remembered = _parsed.get((path, raw))
     if remembered is not None:  # the loader and the evidence check read the same briefs
         return remembered[0], list(remembered[1])

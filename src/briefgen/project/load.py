@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.edition.simplified import Simplifier
-from briefgen.errors import ContentError, Problem
+from briefgen.errors import ContentError, Problem, sorted_unique
 from briefgen.project import rules
 from briefgen.project.datasets import add_shared, shared_datasets
 from briefgen.project.document import Document, parse_yaml, read_yaml
@@ -163,7 +163,7 @@ def collect_project(
     loaded = None
     if register is not None and messages is not None:
         loaded = LoadedProject(project, register, messages, audiences, briefs, simplify)
-    return Collected(loaded, _sorted_unique(problems))
+    return Collected(loaded, sorted_unique(problems))
 
 
 def _phrases(project: Project, problems: list[Problem]) -> dict[str, str]:
@@ -228,12 +228,3 @@ def _audiences(
             problems.extend(reference_problems(project, folder.name))
         audiences[folder.name] = audience
     return audiences
-
-
-def _sorted_unique(problems: list[Problem]) -> list[Problem]:
-    """Problems in file and line order, each once (two rules may meet at one place)."""
-    unique: dict[tuple, Problem] = {}
-    for problem in problems:
-        key = (Path(problem.path).resolve(), problem.line, problem.col, problem.message)
-        unique.setdefault(key, problem)
-    return sorted(unique.values(), key=lambda p: (str(Path(p.path).resolve()), p.line, p.col))

@@ -123,7 +123,7 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
         try:
             with atomic_output(job.target(out)) as temporary:
                 if job.format == "docx":
-                    reference = docx_reference(loaded.project, job.audience)
+                    reference = loaded.project.docx_reference(job.audience)
                     warnings = write_docx(html, temporary, reference, template)
                 else:
                     warnings = write_pdf(html, loaded.project.templates, assets, temporary)
@@ -134,12 +134,6 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
         except OSError as error:  # a read-only output folder, a full disk
             outcomes.append(Outcome(job, failure=write_failure(job.target(out), error)))
     return outcomes
-
-
-def docx_reference(project: Project, audience: str) -> Path:
-    """The audience's own reference.docx (its Word styles) if it has one, else the base."""
-    own = project.audience_dir(audience) / "reference.docx"
-    return own if own.is_file() else project.templates / "docx" / "reference.docx"
 
 
 @dataclass

@@ -154,11 +154,11 @@ class Outcome:
 _worker_project: LoadedProject | None = None
 
 
-def _worker_init(root: str) -> None:
+def _worker_init(root: str, parent: int) -> None:
     # Ctrl-C is the parent's to handle: it stops the pool and removes partial files;
     # workers that also caught it would print a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent()
+    die_with_parent(parent)
     from briefgen.project.load import load_project
 
     global _worker_project
@@ -201,7 +201,7 @@ def build(
     else:
         root = str(loaded.project.root)
         workers = min(workers, len(groups))
-        pool = ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(root,))
+        pool = ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(root, os.getpid()))
         try:
             futures = [pool.submit(_worker_run, group, str(out)) for group in groups]
             for future in as_completed(futures):

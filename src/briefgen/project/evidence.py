@@ -55,6 +55,7 @@ _ABBREVIATIONS = "".join(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])" + _ABBREVIATIONS + r"\s+|(?<=[。！？])")
 _CALL = re.compile(r"\x00(\d+)\x00")
+_CALL_WITH_SPACE = re.compile(r"\s*\x00\d+\x00")
 
 
 @dataclass
@@ -203,7 +204,7 @@ def sentences(text: str) -> list[Sentence]:
             found[-1].citations.extend(item for n in calls for item in groups[int(n)])
             part = part[leading.end() :]
         cited = [item for number in _CALL.findall(part) for item in groups[int(number)]]
-        plain = _CALL.sub("", part).strip()
+        plain = _CALL_WITH_SPACE.sub("", part).strip()  # "hub [@x]." reads "hub."
         if plain or cited:
             found.append(Sentence(plain, cited))
     return found

@@ -255,7 +255,7 @@ def test_sentences_carry_their_own_citations():
     found = sentences('Ranked No. 1 in Asia [@a]. Then 2 more [@b, "x. y"; @c]. None here.')
     assert [(s.text, [i for i, _ in s.citations]) for s in found] == [
         ("Ranked No. 1 in Asia.", ["a"]),
-        ("Then 2 more .", ["b", "c"]),
+        ("Then 2 more.", ["b", "c"]),
         ("None here.", []),
     ]
 

@@ -103,7 +103,8 @@ def write_pdf(
             tighter = source.render(stylesheets=[CSS(string=style)], **options)
             if len(tighter.pages) < len(document.pages):
                 document = tighter
-                break
+                if not lone_last_page(document):  # else one step tighter still
+                    break
         finisher = shrink_fonts if isinstance(shrink_fonts, FontShrinker) else None
         if shrink_fonts is True:
             finisher = FontShrinker()

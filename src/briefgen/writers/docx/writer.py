@@ -55,7 +55,7 @@ from briefgen.writers.docx.inline import (
     classes,
     collapse_whitespace,
 )
-from briefgen.writers.docx.page import PageMixin
+from briefgen.writers.docx.page import FIGURE_ENTRIES, PageMixin
 from briefgen.writers.docx.styles import StyleSheet, declare_fonts, language_of
 from briefgen.writers.docx.tables import Story, TablesMixin
 from briefgen.writers.docx.vocabulary import PARAGRAPH_STYLES, refusal
@@ -133,6 +133,8 @@ class DocxWriter(TablesMixin, PageMixin):
         self.placed: set[str] = set()  #: HTML ids whose bookmark is in the document
         self._ids = iter(range(1, 1_000_000))
         self.figure_lists: list[etree._Element] = []  #: instrText of each list of figures
+        #: figure id -> its entry in a list of figures that says more than the caption
+        self.figure_entries: dict[str, str] = {}
         self.reader = InlineReader(template, self.refuse, self.warnings)
         footnotes = ox.footnotes_part(document.part)
         self.runs = RunWriter(
@@ -327,8 +329,12 @@ class DocxWriter(TablesMixin, PageMixin):
                 items = list(self.children(child))
                 if any(item.tag != "li" for item in items):
                     raise self.refuse(next(item for item in items if item.tag != "li"))
+                entries = self.bilingual_entries(items) if figures else {}
+                if entries:  # Word lists the entries the figures carry (TC fields)
+                    instruction = f"TOC \\h \\z \\f {FIGURE_ENTRIES}"
+                    self.figure_entries.update(entries)
                 start = ox.field_start(instruction)
-                if figures:
+                if figures and not entries:
                     self.figure_lists.append(start[1].find(ox.w("instrText")))
                 paragraphs = [
                     self.paragraph(item, story, "table of figures" if figures else "toc 1")
@@ -342,6 +348,21 @@ class DocxWriter(TablesMixin, PageMixin):
             else:
                 raise self.refuse(child)
         self.pending.page_break = True
+
+    @staticmethod
+    def bilingual_entries(items: list[etree._Element]) -> dict[str, str]:
+        """A list of figures whose entries name each figure in two languages
+        ("Figure 1 Title · 標題"): target id -> entry text. Word's own list of figures
+        repeats the captions, one language each, so these entries travel with the
+        figures as TC fields. Empty for a list in one language."""
+        if not any(item.xpath(".//*[@lang]") for item in items):
+            return {}
+        entries = {}
+        for item in items:
+            link = item.find(".//a")
+            if link is not None and (link.get("href") or "").startswith("#"):
+                entries[link.get("href")[1:]] = " ".join(item.text_content().split())
+        return entries
 
     # -- lists --
 

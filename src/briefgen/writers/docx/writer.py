@@ -19,13 +19,16 @@ section.cover the cover; a page break after it, no header or footer on its page
 nav.toc       h2/h3 -> TOC Heading; its ol -> a TOC field, ol.figures -> a table
               of figures field, each already filled with the list's entries
               (linked to their headings and figures, without page numbers: only
-              a layout knows them); a page break after it
+              a layout knows them); a page break after it. A list of figures
+              whose entries carry two languages is built from TC fields the
+              figures carry (`TOC \\f F`), as the captions are one language each
 section, main containers; an `id` becomes a bookmark on the next paragraph
 h1–h4         Title, Heading 1–3;  p (by class: `PARAGRAPH_STYLES`)
 ul/ol > li    List Bullet / List Number (2 and 3 nested; each ol counts from 1)
 dl            key figures: a two-column table (tables.py)
 table.data    caption (a SEQ field) + a table with a repeating header row
-table.parallel  the bilingual columns; a first row of two headings becomes one
+table.parallel  the bilingual columns; a first row of two headings becomes one;
+              its colgroup (the PDF's column widths) is skipped: Word's are even
 figure.chart  img (src: SVG data: URL; data-png: PNG data: URL; alt; data-width-mm)
               + figcaption (Caption, SEQ field) + p.figure-source
 """

@@ -104,7 +104,8 @@ def write_pdf(
             tighter = source.render(stylesheets=[CSS(string=style)], **options)
             if len(tighter.pages) < len(document.pages):
                 document, layout = tighter, {**options, "stylesheets": [CSS(string=style)]}
-                break
+                if not lone_last_page(document):  # else one step tighter still
+                    break
         document = fit_figures(source, document, **layout)  # on the pages as they will be
         finisher = shrink_fonts if isinstance(shrink_fonts, FontShrinker) else None
         if shrink_fonts is True:

@@ -367,26 +367,71 @@ def test_last_page_is_not_a_lone_figure(pdfs):
     assert_none(pdfs, check)
 
 
-def test_no_page_ends_in_a_hole_before_a_figure(pdfs):
-    """A figure a little too tall for the rest of a page is set smaller, or the text
-    after it is set first: the page before it does not end in a hole (issue 16, page
-    make-up). The hole runs from the page's lowest text to its notes or its foot."""
+def _leading_figure(glyphs: list[Glyph]) -> list[Glyph]:
+    """The figure a page begins with (chart, caption, source line), if it begins with one."""
+    run = []
+    for glyph in glyphs:
+        if not (glyph.chart or "NonStruct" in glyph.roles):
+            break
+        run.append(glyph)
+    return run if any(glyph.chart for glyph in run) else []
+
+
+def _element_height(page: Page, glyph: Glyph, kind: str) -> float:
+    """The height on `page` of the innermost `kind` element (P, TR) holding `glyph`."""
+    held = [node for node, _ in _nodes(page.tree) if node.get("type") == kind]
+    held = [node for node in held if glyph.mcid in _ids(node)]
+    if not held:
+        return float("inf")
+    inner = min(held, key=lambda node: len(_ids(node)))
+    found = glyphs_of(page, inner)
+    return max(g.bottom for g in found) - min(g.top for g in found)
+
+
+def test_no_page_ends_in_a_hole_a_figure_could_fill(pdfs):
+    """A figure a little too tall for the rest of a page is set smaller (its chart text
+    no smaller than 7 pt), or the paragraph after it is set first: the page before it
+    does not end in a hole either remedy could close (issue 16, page make-up). The
+    hole runs from the page's lowest text to its notes or its foot."""
 
     def check(path, page):
         pages = read(path)
         if page.number == len(pages):
             return
-        following = [g for g in pages[page.number].glyphs if g.roles and not g.note_area]
-        first = min((g for g in following if g.text.strip()), key=lambda g: g.top, default=None)
+        after = pages[page.number]
+        body = sorted(
+            (g for g in after.glyphs if g.roles and not g.note_area and g.text.strip()),
+            key=lambda g: (g.top, g.x0),
+        )
         text = [g for g in page.glyphs if g.roles and not g.note_area and g.text.strip()]
-        if first is None or not first.chart or not text:
+        figure = _leading_figure(body)
+        if not figure or not text:
             return
         notes = [g.top for g in page.glyphs if g.note_area and g.text.strip()]
         footer = [g.top for g in page.glyphs if not g.roles and g.top > 0.85 * page.height]
-        floor = min(notes or footer or [page.height])
-        hole = floor - max(g.bottom for g in text)
-        if hole > 0.15 * page.height:
-            yield where(path, page, f"ends {hole / page.height:.0%} of a page above its foot")
+        hole = min(notes or footer or [page.height]) - max(g.bottom for g in text)
+        if hole <= 0.15 * page.height:
+            return
+        chart = [g for g in figure if g.chart]
+        size = min(g.size for g in chart)
+        chart_height = max(g.bottom for g in chart) - min(g.top for g in chart)
+        rest = max(g.bottom for g in figure) - max(g.bottom for g in chart)
+        smaller = size > 7.05 and chart_height * 7 / size + rest < hole
+        following = body[len(figure)] if len(body) > len(figure) else None
+        kind = "TR" if following is not None and "TR" in following.roles else "P"
+        movable = (
+            following is not None
+            and "P" in following.roles
+            and _element_height(after, following, kind) + following.size * 2 < hole
+        )
+        if smaller or movable:
+            remedy = "set smaller" if smaller else "with the paragraph after it set first"
+            yield where(
+                path,
+                page,
+                f"ends {hole / page.height:.0%} above its foot; the "
+                f"figure on the next page would fit {remedy}",
+            )
 
     assert_none(pdfs, check)
 

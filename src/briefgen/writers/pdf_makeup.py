@@ -3,22 +3,21 @@
 A chart is kept whole with its caption, so when it is a little taller than what
 is left of a page it moves to the next page and leaves a hole of a quarter or a
 third of a page behind it, the mark of a machine-made document. A typesetter
-sets such a figure a little smaller. After the first layout, each page whose
-text ends in a hole before a figure at the top of the next page gets that
-figure scaled to fit, but never below MIN_SCALE (chart text is drawn at 8.5 pt
-and must print at 7 pt or more); the document is laid out again and kept only
-if it has no more pages than before.
+closes it: the figure is set a little smaller, never below MIN_SCALE (chart text
+is drawn at 8.5 pt and must print at 7 pt or more), or, when that is not
+enough, the whole paragraphs that follow the figure in its section are set
+before it, as a float would be. In the bilingual edition the unit is the table
+row: the row holding both charts is scaled as one (both charts the same size),
+and the rows after it move ahead of it.
 
-WeasyPrint lays out from its own element tree (`HTML.etree_element`), so the
-scale is written on the figure's image element there, and a second `render()`
-of the same source sees it.
+WeasyPrint lays out from its own element tree (`HTML.etree_element`); the
+scale is written on the image elements and the moves are made there, and the
+same source is laid out again. A pass that would add a page is undone.
 """
 
 from __future__ import annotations
 
 import itertools
-
-from briefgen.writers.weasyprint_fixes import _content
 
 #: Chart text is drawn at 8.5 pt; 7 pt is the least any chart text may print at.
 MIN_SCALE = 7 / 8.5
@@ -26,6 +25,37 @@ MIN_SCALE = 7 / 8.5
 HOLE = 0.12
 #: Room kept free for rounding (CSS px).
 SLACK = 2.0
+#: Blocks the page is made of, whole; a bilingual table is made of its rows.
+UNITS = {"p", "h1", "h2", "h3", "li", "dl", "figure", "table", "tr"}
+#: What may move ahead of a figure: text, and bilingual rows of text.
+MOVABLE = {"p", "tr"}
+
+
+def _classes(box) -> set[str]:
+    element = getattr(box, "element", None)
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def _units(box, found: list) -> None:
+    """The page's blocks in reading order (not their lines, not footnotes)."""
+    tag = getattr(box, "element_tag", None)
+    if box.style["float"] == "footnote" or type(box).__name__ in ("LineBox", "TextBox"):
+        return
+    parallel = tag == "table" and "parallel" in _classes(box)
+    if tag in UNITS and not parallel and (tag != "tr" or box.element is not None):
+        found.append(box)
+        return
+    for child in getattr(box, "children", ()):
+        _units(child, found)
+
+
+def units(page) -> list:
+    """The blocks of a page's text area (a table other than the bilingual one is one)."""
+    found: list = []
+    for child in page.children:
+        if type(child).__name__ != "FootnoteAreaBox" and getattr(child, "children", None):
+            _units(child, found)
+    return found
 
 
 def _floor(page) -> float:
@@ -36,38 +66,34 @@ def _floor(page) -> float:
     return page.content_box_y() + page.height
 
 
-def _blocks(page) -> list:
-    found: list = []
-    for child in page.children:
-        if type(child).__name__ == "BlockBox" or getattr(child, "element_tag", None) == "html":
-            _content(child, found)
-    return found
-
-
-def _image(box):
-    """The figure's image box (the chart), if it has one."""
+def _images(box) -> list:
+    """The image boxes (charts) inside `box`."""
     if getattr(box, "element_tag", None) == "img":
-        return box
-    for child in getattr(box, "children", ()):
-        found = _image(child)
-        if found is not None:
-            return found
-    return None
+        return [box]
+    return [image for child in getattr(box, "children", ()) for image in _images(child)]
+
+
+def _bottom(box) -> float:
+    """Where the box's content ends: a bilingual row split over a page break is drawn
+    down to the page's foot, but its content may end well above it."""
+    if box.element_tag == "tr":
+        inside = _rows(box)
+        if inside:
+            return max(_bottom(child) for child in inside)
+    return box.position_y + box.margin_height()
 
 
 def _margin_top(box) -> float:
-    """The figure's own top margin (WeasyPrint sets it to 0 at the top of a page)."""
+    """A figure's own top margin (WeasyPrint drops it at the top of a page)."""
     margin = box.style["margin_top"]
     return float(margin.value) if getattr(margin, "unit", "px") == "px" else 0.0
 
 
-def _hole(page, here: list) -> tuple[object, float]:
-    """The page's last block and the room below it, down to the notes or the foot."""
-    last = max(here, key=lambda box: box.position_y + box.margin_height())
-    return last, _floor(page) - (last.position_y + last.margin_height())
+def _is_figure(box) -> bool:
+    return box.element_tag == "figure" or (box.element_tag == "tr" and bool(_images(box)))
 
 
-def _notes_height(page) -> dict:
+def _notes(page) -> dict:
     """The height of each footnote set at the foot of `page`, by its element."""
     heights: dict = {}
     for child in page.children:
@@ -78,13 +104,48 @@ def _notes_height(page) -> dict:
     return heights
 
 
-def _paragraphs_after(figure, there: list, later: set, notes: dict, room: float) -> list:
-    """The paragraphs that follow `figure` on its page and fit in `room` before it,
-    with their footnotes: whole paragraphs only, and none past a heading, table or
-    figure (text moves ahead of a figure, never across a section)."""
+def _scaled(unit, here: list, room: float, last, widths: dict) -> list[tuple[object, float]]:
+    """(image element, width in percent) that fit the figure `unit` (at the top of the
+    next page) into `room` below `last`, or [] if it would need less than MIN_SCALE.
+    A bilingual figure row may have begun on this page: its charts there shrink too;
+    or, when the whole row cannot fit, its first chart may, the row then breaking
+    between its two charts. The charts of a row are always set at one size."""
+    before = [box for box in here if box.element is unit.element]
+    shown = [image for box in before for image in _images(box)]
+    waiting = _images(unit)
+    if not waiting or any(image.element is None for image in waiting + shown):
+        return []
+    # What the figure needs besides its charts: captions and source lines, the part
+    # of its top margin the last block's bottom margin does not give (margins
+    # collapse); a figure's own bottom margin may end the page.
+    needed = unit.margin_height() - sum(image.margin_height() for image in waiting) + SLACK
+    if unit.element_tag == "figure":
+        needed += max(0.0, _margin_top(unit) - last.margin_bottom) - unit.margin_bottom
+    heights = sum(image.margin_height() for image in waiting + shown)
+    scale = (room - needed + sum(image.margin_height() for image in shown)) / heights
+    if scale < MIN_SCALE and unit.element_tag == "tr" and not shown and len(waiting) > 1:
+        first = next(box for box in _rows(unit) if box.element_tag == "figure")
+        image = _images(first)[0]
+        needed = _bottom(first) - unit.position_y - image.margin_height() - first.margin_bottom
+        scale = (room - needed - SLACK) / image.margin_height()
+    found = []
+    for image in waiting + shown:
+        width = widths.get(image.element, 100.0) * scale
+        if scale >= 1 or width < 100 * MIN_SCALE:
+            return []
+        found.append((image.element, width))
+    return found
+
+
+def _moved(unit, there: list, later: set, notes: dict, room: float) -> list:
+    """The blocks that follow the figure `unit` and fit in `room` before it, with
+    their footnotes: whole paragraphs (or bilingual rows of text) only, none past a
+    heading, a table or another figure."""
     chosen, used = [], 0.0
-    for box in there[there.index(figure) + 1 :]:
-        if box.element_tag != "p" or box.element is None or box.element in later:
+    for box in there[there.index(unit) + 1 :]:
+        if box.element_tag not in MOVABLE or box.element in later or _is_figure(box):
+            break
+        if box.element_tag == "tr" and any(b.element_tag not in ("p", "li") for b in _rows(box)):
             break
         calls = [e for e in box.element.iter() if "footnote" in (e.get("class") or "").split()]
         height = box.margin_height() + sum(notes.get(call, 24.0) for call in calls)
@@ -95,70 +156,64 @@ def _paragraphs_after(figure, there: list, later: set, notes: dict, room: float)
     return chosen
 
 
+def _rows(row) -> list:
+    found: list = []
+    for cell in getattr(row, "children", ()):
+        for child in getattr(cell, "children", ()):
+            _units(child, found)
+    return found
+
+
 def make_up(document, widths: dict) -> tuple[list, list]:
-    """What would close each hole a figure left on the page before it: (image
-    element, width in percent) where the figure fits at MIN_SCALE of its full width
-    or more (`widths`: the widths already set, by image element), else (figure
-    element, paragraphs) that follow it and fit in the hole instead."""
+    """What would close each hole a figure left on the page before it: image widths
+    (percent; `widths`: those already set) where the figure fits at MIN_SCALE or
+    more, else (figure element, blocks after it) that fit in the hole instead."""
     scales, moves = [], []
     pages = [page._page_box for page in document.pages]
     for number, (page, following) in enumerate(itertools.pairwise(pages)):
-        here, there = _blocks(page), _blocks(following)
-        if not here or not there or there[0].element_tag != "figure":
+        here, there = units(page), units(following)
+        if not here or not there or not _is_figure(there[0]):
             continue
-        figure, image = there[0], _image(there[0])
-        last, room = _hole(page, here)
-        if room < HOLE * page.height or image is None or image.element is None:
+        last = max(here, key=_bottom)
+        room = _floor(page) - _bottom(last)
+        if room < HOLE * page.height:
             continue
-        # What the figure needs besides its image: its caption and source line, and
-        # the part of its top margin that the last block's bottom margin does not
-        # already give (margins collapse); its own bottom margin may end the page.
-        needed = figure.margin_height() - image.margin_height() - figure.margin_bottom
-        needed += max(0.0, _margin_top(figure) - last.margin_bottom) + SLACK
-        full = widths.get(image.element, 100.0)
-        width = full * (room - needed) / image.margin_height()
-        if 100 * MIN_SCALE <= width < full:
-            scales.append((image.element, width))
+        fitted = _scaled(there[0], here, room, last, widths)
+        if fitted:
+            scales.extend(fitted)
             continue
-        later = {box.element for rest in pages[number + 2 :] for box in _blocks(rest)}
-        notes = _notes_height(following)
-        moved = _paragraphs_after(figure, there, later, notes, room - SLACK)
-        if moved:
-            moves.append((figure.element, moved))
+        later = {box.element for rest in pages[number + 2 :] for box in units(rest)}
+        moved = _moved(there[0], there, later, _notes(following), room - SLACK)
+        if moved and there[0].element not in {box.element for box in here}:
+            moves.append((there[0].element, moved))
     return scales, moves
 
 
-def _parents(root) -> dict:
-    return {child: parent for parent in root.iter() for child in parent}
-
-
 def fit_figures(source, document, passes: int = 3, **options):
-    """The document laid out again with each hole a figure left closed: the figure
-    set smaller, or the paragraphs after it set before it. Pass after pass (a
-    figure moved up can leave the next one a hole); a pass is kept only if it adds
-    no page, and the first layout is kept when nothing needs it."""
+    """The document laid out again with each hole a figure left closed, pass after
+    pass (a figure moved up can leave the next one a hole); a pass is kept only if
+    it adds no page, and the first layout is kept when nothing needs it."""
     widths: dict = {}  # image element -> its width in percent, as set here
     for _ in range(passes):
         scales, moves = make_up(document, widths)
         if not scales and not moves:
             break
-        undo = []
+        styles = [(element, element.get("style"), widths.get(element)) for element, _ in scales]
         for element, width in scales:
-            undo.append((element, element.get("style"), widths.get(element)))
             widths[element] = width
             style = f"width: {width:.2f}%; margin-left: auto; margin-right: auto"
             element.set("style", style)
-        parents = _parents(source.etree_element) if moves else {}
+        parents = {child: parent for parent in source.etree_element.iter() for child in parent}
         placed = []
-        for figure, paragraphs in moves:
+        for figure, blocks in moves:
             parent = parents[figure]
-            for paragraph in paragraphs:
-                parent.remove(paragraph)
-                parent.insert(list(parent).index(figure), paragraph)
-                placed.append((parent, figure, paragraph))
+            for block in blocks:
+                parent.remove(block)
+                parent.insert(list(parent).index(figure), block)
+                placed.append((parent, figure, block))
         fitted = source.render(**options)
         if len(fitted.pages) > len(document.pages):
-            _undo(undo, placed, widths)
+            _undo(styles, placed, widths)
             break
         document = fitted
     return document
@@ -175,6 +230,6 @@ def _undo(styles: list, placed: list, widths: dict) -> None:
             widths.pop(element, None)
         else:
             widths[element] = width
-    for parent, figure, paragraph in reversed(placed):
-        parent.remove(paragraph)
-        parent.insert(list(parent).index(figure) + 1, paragraph)
+    for parent, figure, block in reversed(placed):
+        parent.remove(block)
+        parent.insert(list(parent).index(figure) + 1, block)

@@ -1,0 +1,87 @@
+"""Chinese typesetting (issue 16, clreq): mixed Chinese–Latin justification read
+back from the PDFs, and the line-breaking bindings of writers/typography.py.
+
+The read-back tests reuse test_layout.py's glyph reader (pdfplumber) and its
+`pdfs` fixture, so `BRIEFGEN_LAYOUT_DIR` points them at an existing build too.
+
+Bounds, from measuring the general zh-Hant, zh-Hans and bilingual PDFs of the
+three briefs (Noto Sans CJK, body text 10.5 pt):
+- a word space of a Latin run is 0.22 em unstretched; before this fix a justified
+  line widened it to 0.92 em (fintech-2030.bilingual p10, `China  Development`).
+  0.6 em stays visibly a word space, not a hole; the justification adds at most
+  0.3 em (`SPACE_LIMIT`), so a space reaches 0.52 em.
+- a gap between two Han characters is 0.00–0.23 em in every justified line but
+  one (0.31 em in a bilingual-column line of three unbreakable number–unit groups).
+  HAN_GAP = 0.35 em: beyond a third of an em a Chinese reader sees a word break
+  that Chinese does not have. A line may only exceed it when its Latin spaces
+  are already stretched to their limit (the rule: spaces up to the limit, the
+  rest between the Han characters), as on a column line holding mostly an
+  English name with no other break.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from test_layout import assert_none, pdfs, where  # noqa: F401 (pdfs: a fixture)
+
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+LATIN = re.compile(r"[A-Za-z]")
+SPACE_MAX = 0.6
+HAN_GAP = 0.35
+#: A Latin space at its stretch limit: 0.22 em + SPACE_LIMIT (0.3), less rounding.
+SPACE_AT_LIMIT = 0.48
+
+
+def _chinese(path) -> bool:
+    return ".en." not in path.name
+
+
+def _gaps(line):
+    """(Latin word spaces, Han–Han gaps) of a line in em, Latin ones inside a run."""
+    glyphs = [g for g in line.glyphs if g.text.strip() and not g.call]
+    spaces, han = [], []
+    for before, after in itertools.pairwise(glyphs):
+        gap = (after.x0 - before.x1) / line.size
+        if LATIN.match(before.text) and LATIN.match(after.text):
+            spaces.append(gap)
+        elif HAN.match(before.text) and HAN.match(after.text):
+            han.append((gap, before.text + after.text))
+    return spaces, han
+
+
+@pytest.mark.slow
+def test_mixed_chinese_lines_are_evenly_justified(pdfs):  # noqa: F811
+    """In a justified Chinese line, a Latin run's word spaces stay under 0.6 em and the
+    Han gaps under HAN_GAP unless the spaces are already at their limit."""
+
+    def check(path, page):
+        if not _chinese(path):
+            return
+        for line in page.lines:
+            body = 10 <= line.size <= 11
+            if not body or sum(bool(HAN.match(g.text)) for g in line.glyphs) < 2:
+                continue
+            spaces, han = _gaps(line)
+            widest = max(spaces, default=0.0)
+            if widest > SPACE_MAX:
+                yield where(path, page, f"a {widest:.2f} em word space: {line.text[:30]!r}")
+            for gap, pair in han:
+                if gap > HAN_GAP and widest < SPACE_AT_LIMIT:
+                    yield where(path, page, f"{pair!r} {gap:.2f} em apart: {line.text[:30]!r}")
+
+    assert_none(pdfs, check)
+
+
+def test_a_hole_in_a_latin_run_is_measured():
+    """The read-back above sees a hole: a glyph list with a 0.9 em space fails it."""
+    from test_layout import Glyph, Line
+
+    def glyph(text, x0):
+        return Glyph(text, x0, x0 + (10.5 if HAN.match(text) else 5), 0, 10, 10, 10.5, ("P",))
+
+    line = Line([glyph("的", 0), glyph("a", 11), glyph("b", 16), glyph("c", 30.5)], 10, 10.5)
+    spaces, _ = _gaps(line)
+    assert max(spaces) > SPACE_MAX

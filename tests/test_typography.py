@@ -27,6 +27,8 @@ import re
 import pytest
 from test_layout import assert_none, pdfs, where  # noqa: F401 (pdfs: a fixture)
 
+from briefgen.writers import typography
+
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LATIN = re.compile(r"[A-Za-z]")
 SPACE_MAX = 0.6
@@ -85,3 +87,54 @@ def test_a_hole_in_a_latin_run_is_measured():
     line = Line([glyph("的", 0), glyph("a", 11), glyph("b", 16), glyph("c", 30.5)], 10, 10.5)
     spaces, _ = _gaps(line)
     assert max(spaces) > SPACE_MAX
+
+
+JOINERS = set("+\uff0b/\u00b7&\u2013")
+JOINABLE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]")
+
+
+@pytest.mark.slow
+def test_no_line_breaks_at_a_joining_symbol(pdfs):  # noqa: F811
+    """clreq: `人工智能+金融`, `Z/Yen` are not split; no line starts with `+ / · & –`."""
+
+    def check(path, page):
+        for line in page.lines:
+            first, last = line.glyphs[0], line.glyphs[-1]
+            if first.text in JOINERS:
+                yield where(path, page, f"line starts with {first.text!r}: {line.text[:12]!r}")
+            nxt = line.following
+            if (
+                last.text in JOINERS
+                and len(line.glyphs) > 1
+                and JOINABLE.match(line.glyphs[-2].text)
+                and nxt is not None
+                and JOINABLE.match(nxt.glyphs[0].text)
+            ):
+                yield where(path, page, f"break after {last.text!r}: {line.text[-8:]!r}")
+
+    assert_none(pdfs, check)
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("推出「人工智能+金融」的", "能+金"),
+        ("人工智能＋金融", "能＋金"),
+        ("英國的Z/Yen及", "Z/Y"),
+        ("中國·香港", "國·香"),
+        ("R&amp;D", "R&amp;D"),
+        ("2025–2027年", "5–2027年"),
+        ("逾1,200+家", "0+家"),
+    ],
+)
+def test_joining_symbols_are_bound_to_their_neighbours(text, bound):
+    """The symbol and the characters on both sides sit in one no-break span."""
+    out = typography.prepare(f"<html><body><p>{text}</p></body></html>")
+    assert f'<span class="nobr">{bound}</span>' in out, out
+
+
+def test_addresses_keep_their_break_points():
+    out = typography.prepare(
+        "<html><body><p>見 https://www.hkma.gov.hk/eng/a/b 。</p></body></html>"
+    )
+    assert "nobr" not in out.split("https")[1].split("。")[0], out

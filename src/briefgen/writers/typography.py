@@ -30,10 +30,16 @@ UNITS = "年月日位個个家名項项間间宗億亿萬万倍元歲岁次條�
 #: A number with its unit, or an ordinal (`第19位`), kept on one line.
 NUMBER_UNIT = re.compile(rf"第?\d[\d,.]*\s?[{UNITS}]+")
 NUMBER_AT_END = re.compile(rf"第?\d[\d,.]*\s?[{UNITS}]+$")
+#: A joining symbol (`人工智能+金融`, `Z/Yen`, `2025–2027`) with the characters it joins:
+#: no break on either side of it, and none before it (clreq: it never starts a line).
+JOINERS = "+\uff0b/\u00b7&\u2013"
+JOINED = re.compile(rf"(?=([{CJK_CHAR}A-Za-z0-9][{JOINERS}]+[{CJK_CHAR}A-Za-z0-9]?))")
+#: A paragraph's last two characters and the marks after them (with a joined word
+#: before them: `人工智能+金融」` ends as `能+金融」`).
+LAST_TWO = re.compile(rf"(?:[{CJK_CHAR}A-Za-z0-9][{JOINERS}]+)?[{CJK_CHAR}]{{2}}[{CLOSING}]*$")
+ADDRESS = re.compile(r"\S*(?:://|www\.)\S*")
 #: Two full-width marks in a row: the first is set half-width (an opening pair: the second).
 PUNCTUATION_PAIR = re.compile(rf"[{CLOSING}](?=[{CLOSING}{OPENING}])|(?<=[{OPENING}])[{OPENING}]")
-#: A paragraph's last two characters and the marks after them.
-LAST_TWO = re.compile(rf"[{CJK_CHAR}]{{2}}[{CLOSING}]*$")
 #: A straight quote, by whether it opens, as a curly one.
 CURLY = {
     ('"', True): "\u201c",
@@ -96,7 +102,10 @@ def _marked(text: str) -> str:
     """Escaped text with number-unit bindings and compressed punctuation pairs."""
     out = []
     position = 0
-    spans = [(m.start(), m.end(), "nobr") for m in NUMBER_UNIT.finditer(text)]
+    spans = _merged(
+        [(m.start(), m.end()) for m in NUMBER_UNIT.finditer(text)]
+        + [m.span(1) for m in JOINED.finditer(text) if not _in_address(text, m.start())]
+    )
     spans += [(m.start(), m.end(), "halt") for m in PUNCTUATION_PAIR.finditer(text)]
     spans.sort()
     for start, end, kind in spans:
@@ -107,6 +116,22 @@ def _marked(text: str) -> str:
         position = end
     out.append(html.escape(text[position:], quote=False))
     return "".join(out)
+
+
+def _in_address(text: str, index: int) -> bool:
+    """Whether `index` falls in a web address (its slashes are break points)."""
+    return any(m.start() <= index < m.end() for m in ADDRESS.finditer(text))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Overlapping no-break runs (`2024/2025年`, `A/B/C`) joined into one."""
+    out: list[tuple[int, int, str]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]), "nobr")
+        else:
+            out.append((start, end, "nobr"))
+    return out
 
 
 def _english(text: str, quotes: QuoteState) -> str:

@@ -150,14 +150,21 @@ def _justify_mixed(context, line, texts, extra_width, line_break, inline) -> Non
         texts[-1].briefgen_trim_end = True
     han_units = space_units = 0.0
     size = line.style["font_size"]
-    for box in texts:
+    for index, box in enumerate(texts):
         # Pango's letter spacing is not quite linear for tiny values: probe with 1 em.
         base = _stretched_width(context, box, 0, 0, line_break)
         box.briefgen_gain = (
             (_stretched_width(context, box, size, 0, line_break) - base) / size,
             (_stretched_width(context, box, 0, size, line_break) - base) / size,
         )
-        han_units += box.briefgen_gain[0]
+        # Pango drops the half gap at each end of a box; between two boxes of the
+        # line (a no-break span, a call) it is given back here, so gaps stay even.
+        text = box.text.strip()
+        box.briefgen_edges = (
+            0.5 * bool(index and CJK_RUN.match(text)),
+            0.5 * bool(index < len(texts) - 1 and CJK_RUN.search(text[-1:])),
+        )
+        han_units += box.briefgen_gain[0] + sum(box.briefgen_edges)
         space_units += box.briefgen_gain[1]
     han, space = share(extra_width, han_units, space_units, size)
     if han_units <= 0:  # a Latin line in a Chinese paragraph: WeasyPrint's own way
@@ -192,9 +199,12 @@ def _move(context, box, han: float, space: float, x_advance: float, line_break) 
     from weasyprint.formatting_structure import boxes
 
     if isinstance(box, boxes.TextBox):
-        box.position_x += x_advance
+        lead, tail = (han * edge for edge in getattr(box, "briefgen_edges", (0.0, 0.0)))
+        box.position_x += x_advance + lead
         gain_han, gain_space = getattr(box, "briefgen_gain", (0.0, 0.0))
         extra = gain_han * han + gain_space * space
+        box.width += tail
+        x_advance += lead + tail
         if extra:
             box.justification_spacing = space
             layout = line_break.create_layout(box.text, box.style, context, None, space)

@@ -96,7 +96,7 @@ def justify_between_characters() -> bool:
         original_set_text(self, text, justify)
         spacing = int(getattr(self, "han_spacing", 0) * line_break.TO_UNITS)
         if justify and spacing:
-            _letter_space_cjk(line_break, self, spacing, getattr(self, "trim_end", False))
+            _letter_space_cjk(line_break, self, spacing)
 
     def justify_line(context, line, extra_width):
         texts = _text_boxes(line)
@@ -110,20 +110,17 @@ def justify_between_characters() -> bool:
     return True
 
 
-def _letter_space_cjk(line_break, layout, spacing: int, trim_end: bool) -> None:
-    """Give each CJK character of the layout's text `spacing` Pango units after it."""
+def _letter_space_cjk(line_break, layout, spacing: int) -> None:
+    """Letter-space the layout's CJK runs by `spacing` Pango units (Pango drops the
+    half spaces at the layout's ends, so a line's last character ends flush)."""
     pango, text = line_break.pango, layout.text
     attributes = pango.pango_layout_get_attributes(layout.layout)
     if attributes == line_break.ffi.NULL:
         attributes = line_break.ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-    end_of_text = len(text.rstrip())
     for run in HAN_STRETCH.finditer(text):
-        end = end_of_text - 1 if trim_end and run.end() >= end_of_text else run.end()
-        if end <= run.start():
-            continue
         attribute = pango.pango_attr_letter_spacing_new(spacing)
         attribute.start_index = len(text[: run.start()].encode())
-        attribute.end_index = len(text[:end].encode())
+        attribute.end_index = len(text[: run.end()].encode())
         pango.pango_attr_list_change(attributes, attribute)
     pango.pango_layout_set_attributes(layout.layout, attributes)
 
@@ -146,8 +143,6 @@ def _text_boxes(box) -> list:
 
 def _justify_mixed(context, line, texts, extra_width, line_break, inline) -> None:
     """Share `extra_width` between the Chinese gaps and the word spaces of the line."""
-    if texts:
-        texts[-1].briefgen_trim_end = True
     han_units = space_units = 0.0
     size = line.style["font_size"]
     for index, box in enumerate(texts):
@@ -188,7 +183,6 @@ def share(extra: float, han_units: float, space_units: float, size: float) -> tu
 def _stretched_width(context, box, han: float, space: float, line_break) -> float:
     layout = line_break.create_layout(box.text, box.style, context, None, space)
     layout.han_spacing = han
-    layout.trim_end = getattr(box, "briefgen_trim_end", False)
     layout.set_text(layout.text, justify=True)
     line, _ = layout.get_first_line()
     return line_break.line_size(line, box.style)[0]
@@ -209,7 +203,6 @@ def _move(context, box, han: float, space: float, x_advance: float, line_break) 
             box.justification_spacing = space
             layout = line_break.create_layout(box.text, box.style, context, None, space)
             layout.han_spacing = han
-            layout.trim_end = getattr(box, "briefgen_trim_end", False)
             layout.deactivate()
             box.pango_layout = layout
             box.width += extra

@@ -41,31 +41,39 @@ def median(values: list[float]) -> float:
 
 
 def time_check(project: Path, runs: int = 3) -> dict[str, float]:
-    """`briefgen check` (what an editor runs on every save): the first run (nothing in
-    build/.cache/check/), the median of `runs` repeats answered from the cache, and a
-    run after one brief is edited (the whole check again)."""
+    """`briefgen check` as an editor runs it on every save: the median of `runs`
+    checks each after a one-paragraph edit to a brief (the figure the target is
+    for), the median of `runs` repeats with nothing changed, and the first run
+    with nothing kept in build/.cache/."""
+    # A user's Python keeps compiled bytecode; a shell that turns that off (as
+    # some sandboxes do) would time the compiling of briefgen's own modules.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
     def once() -> tuple[float, float]:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run([str(BRIEFGEN), "check"], cwd=project, capture_output=True, check=False)
+        subprocess.run(
+            [str(BRIEFGEN), "check"], cwd=project, capture_output=True, check=False, env=env
+        )
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         return time.perf_counter() - started, cpu
 
-    shutil.rmtree(project / "build" / ".cache" / "check", ignore_errors=True)
+    shutil.rmtree(project / "build" / ".cache", ignore_errors=True)
     cold, _ = once()
     repeats = [once() for _ in range(runs)]
     brief = sorted((project / "content").glob("*-*.yaml"))[0]
-    original = brief.read_bytes()
-    brief.write_bytes(original + b"\n# edited\n")
-    edited, _ = once()
-    brief.write_bytes(original)
+    original = brief.read_text(encoding="utf-8")
+    edits = []
+    for number in range(runs):
+        brief.write_text(edited_paragraph(original, f"check edit {number}"), encoding="utf-8")
+        edits.append(once())
+    brief.write_text(original, encoding="utf-8")
     return {
-        "check_seconds": round(median([wall for wall, _ in repeats]), 2),
-        "check_cpu_seconds": round(median([cpu for _, cpu in repeats]), 2),
+        "check_seconds": round(median([wall for wall, _ in edits]), 2),
+        "check_cpu_seconds": round(median([cpu for _, cpu in edits]), 2),
+        "check_unchanged_seconds": round(median([wall for wall, _ in repeats]), 2),
         "check_cold_seconds": round(cold, 2),
-        "check_after_edit_seconds": round(edited, 2),
     }
 
 
@@ -185,9 +193,10 @@ def loop_measures(project: Path) -> tuple[dict, list[tuple[str, str, str]]]:
         (
             "briefgen check",
             f"{checks['check_seconds']:.2f} s",
-            f"target < {LOOP_TARGETS['check_seconds']} s (cached); CPU "
-            f"{checks['check_cpu_seconds']:.2f} s; first run {checks['check_cold_seconds']:.2f} s, "
-            f"after editing one brief {checks['check_after_edit_seconds']:.2f} s",
+            f"target < {LOOP_TARGETS['check_seconds']} s; after a one-paragraph edit, CPU "
+            f"{checks['check_cpu_seconds']:.2f} s; unchanged "
+            f"{checks['check_unchanged_seconds']:.2f} s; first run "
+            f"{checks['check_cold_seconds']:.2f} s",
         ),
         (
             "preview edit to page",
@@ -203,10 +212,16 @@ def loop_measures(project: Path) -> tuple[dict, list[tuple[str, str, str]]]:
 
 
 def copy_project(folder: str) -> Path:
+    """The project's content and templates in `folder`/project, with the source archive
+    beside it where sources.yaml looks (../shared/sources): without it the evidence
+    check would verify nothing, and every figure would be too good."""
     project = Path(folder) / "project"
     project.mkdir()
     for name in ("content", "templates"):
         shutil.copytree(ROOT / name, project / name)
+    shared = (ROOT / ".." / "shared").resolve()
+    if shared.is_dir():
+        (Path(folder) / "shared").symlink_to(shared, target_is_directory=True)
     return project
 
 
@@ -222,10 +237,7 @@ def main_loop() -> int:
 
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as folder:
-        project = Path(folder) / "project"
-        project.mkdir()
-        for name in ("content", "templates"):
-            shutil.copytree(ROOT / name, project / name)
+        project = copy_project(folder)
         cold, cold_summary = run_build(project)
         noop, noop_summary = run_build(project)
         edited = project / "content" / "hk-shenzhen-plan.yaml"

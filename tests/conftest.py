@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from briefgen.project.datasets import add_shared
 from briefgen.project.load import PROJECT_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The key that seals caches (briefgen/sealed.py) is the tests' own, not the user's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="briefgen-test-cache-")
 FIXTURES = Path(__file__).parent / "fixtures"
 sys.path.insert(0, str(Path(__file__).parent))
 #: The one audience the small project builds (others may ask for what the mini brief

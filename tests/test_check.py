@@ -40,7 +40,7 @@ def test_a_good_project_passes_with_warnings_only(project):
     assert len(uncited) == 3
     assert result.stdout.splitlines()[-1] == "0 error(s), 3 warning(s)"
     written = [p.relative_to(project) for p in (project / "build").rglob("*") if p.is_file()]
-    assert all(p.parent == Path("build/.cache/check") for p in written), "check wrote to build/"
+    assert all(p.parts[:2] == ("build", ".cache") for p in written), "check wrote to build/"
 
 
 def test_json_output(project):

@@ -73,7 +73,7 @@ def test_a_figure_cited_to_the_wrong_source_fails_located(tmp_path):
     col = (folder / "content" / "t.yaml").read_text().split("\n")[line - 1].index("4,694") + 1
     assert found[0] == (
         f"content/t.yaml:{line}:{col}: error: the figure '4,694' is not in what the sentence "
-        'cites: "The survey counted 4,694 start-ups ." (tried: plan (plan.txt)) '
+        'cites: "The survey counted 4,694 start-ups." (tried: plan (plan.txt)) '
         '(quote the passage that states it, [@id, "…"], or cite the source that states it)'
     )
     assert len(found) == 2  # and the Chinese sentence, on its own line
@@ -254,8 +254,8 @@ def test_figures_are_normalised_across_languages():
 def test_sentences_carry_their_own_citations():
     found = sentences('Ranked No. 1 in Asia [@a]. Then 2 more [@b, "x. y"; @c]. None here.')
     assert [(s.text, [i for i, _ in s.citations]) for s in found] == [
-        ("Ranked No. 1 in Asia .", ["a"]),
-        ("Then 2 more .", ["b", "c"]),
+        ("Ranked No. 1 in Asia.", ["a"]),
+        ("Then 2 more.", ["b", "c"]),
         ("None here.", []),
     ]
 

@@ -263,14 +263,13 @@ def test_a_plain_reference_document_still_gives_footnotes_and_warns_of_missing_s
 
 def test_an_audience_may_bring_its_own_reference_document(tmp_path):
     from briefgen.edition.render import Project
-    from briefgen.engine.build import docx_reference
 
     project = Project(tmp_path)
     (tmp_path / "templates" / "audiences" / "board").mkdir(parents=True)
-    assert docx_reference(project, "board") == tmp_path / "templates/docx/reference.docx"
+    assert project.docx_reference("board") == tmp_path / "templates/docx/reference.docx"
     own = tmp_path / "templates" / "audiences" / "board" / "reference.docx"
     own.write_bytes(REFERENCE.read_bytes())
-    assert docx_reference(project, "board") == own
+    assert project.docx_reference("board") == own
 
 
 def test_only_a_run_in_another_chinese_says_its_language(tmp_path):

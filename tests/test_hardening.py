@@ -451,6 +451,22 @@ def test_workers_die_with_a_killed_parent_and_their_files_are_swept(multilingual
     assert [path.name for path in (project / "build").rglob("*.part")] == [live.name]
 
 
+@pytest.mark.slow
+def test_a_worker_whose_build_died_while_it_started_ends_at_once():
+    """A SIGTERM during the pool's start can kill the build before a worker has set
+    itself to die with it; the worker is then init's child and must still end."""
+    code = (
+        "import time\n"
+        "from briefgen.engine.lifecycle import die_with_parent\n"
+        "die_with_parent(2 ** 22 + 7)  # not this process's parent: as if it had died\n"
+        "time.sleep(30)\n"
+    )
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", code], timeout=60, check=False)
+    assert result.returncode == -signal.SIGTERM
+    assert time.monotonic() - started < 20
+
+
 # -- 6. crashes become located errors -------------------------------------------------
 
 

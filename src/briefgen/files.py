@@ -17,7 +17,6 @@ import os
 import re
 import stat
 import tempfile
-import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -268,6 +267,8 @@ def write_zip(
     `compress=False` stores the entries, so that no zlib version can change the bytes
     (release archives); DOCX packages are deflated, as Word writes them.
     """
+    import zipfile  # here: `check`, which writes no zip, starts faster without it
+
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     with zipfile.ZipFile(target, "w", method) as archive:
         for name, data in sorted(entries):

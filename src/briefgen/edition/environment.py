@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from briefgen.edition.codecache import CodeCache
 from briefgen.edition.sandbox import BoundedEnvironment, ProjectLoader
 from briefgen.errors import ContentError, Problem
 from briefgen.files import read_project_text
@@ -39,6 +40,7 @@ def template_environment(project: Project, audience: str) -> SandboxedEnvironmen
         project.templates,
     )
     return BoundedEnvironment(
+        code_cache=CodeCache(project.root / "build" / ".cache" / "templates"),
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -29,6 +29,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
+from briefgen.edition.codecache import CodeCache
 from briefgen.files import read_project_text
 from briefgen.limits import (
     MAX_HTML_CHARACTERS,
@@ -114,12 +115,31 @@ class BoundedEnvironment(SandboxedEnvironment):
     code_generator_class = BoundedCodeGenerator
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
-    def __init__(self, **options: Any):
+    def __init__(self, code_cache: CodeCache | None = None, **options: Any):
         super().__init__(**options)
+        self.code_cache = code_cache
         self.globals.pop("lipsum", None)  # lipsum(n=10**9)
         self.bounded = _bounded
         for name, check in _FILTER_CHECKS.items():
             self.filters[name] = _checked(self.filters[name], check)
+
+    def compile(  # type: ignore[override]
+        self,
+        source: Any,
+        name: str | None = None,
+        filename: str | None = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        """Jinja's compile, with the code kept in the project's sealed code cache."""
+        cache = self.code_cache
+        if cache is None or raw or not isinstance(source, str):
+            return super().compile(source, name, filename, raw, defer_init)
+        code = cache.get(source, name, filename, defer_init)
+        if code is None:
+            code = super().compile(source, name, filename, raw, defer_init)
+            cache.put(source, name, filename, defer_init, code)
+        return code
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any):
         if operator == "*":

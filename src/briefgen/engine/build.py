@@ -123,7 +123,7 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
         try:
             with atomic_output(job.target(out)) as temporary:
                 if job.format == "docx":
-                    reference = docx_reference(loaded.project, job.audience)
+                    reference = loaded.project.docx_reference(job.audience)
                     warnings = write_docx(html, temporary, reference, template)
                 else:
                     warnings = write_pdf(html, loaded.project.templates, assets, temporary)
@@ -134,12 +134,6 @@ def run_edition(loaded: LoadedProject, jobs: list[Job], out: Path) -> list[Outco
         except OSError as error:  # a read-only output folder, a full disk
             outcomes.append(Outcome(job, failure=write_failure(job.target(out), error)))
     return outcomes
-
-
-def docx_reference(project: Project, audience: str) -> Path:
-    """The audience's own reference.docx (its Word styles) if it has one, else the base."""
-    own = project.audience_dir(audience) / "reference.docx"
-    return own if own.is_file() else project.templates / "docx" / "reference.docx"
 
 
 @dataclass
@@ -160,11 +154,11 @@ class Outcome:
 _worker_project: LoadedProject | None = None
 
 
-def _worker_init(root: str) -> None:
+def _worker_init(root: str, parent: int) -> None:
     # Ctrl-C is the parent's to handle: it stops the pool and removes partial files;
     # workers that also caught it would print a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent()
+    die_with_parent(parent)
     from briefgen.project.load import load_project
 
     global _worker_project
@@ -207,7 +201,7 @@ def build(
     else:
         root = str(loaded.project.root)
         workers = min(workers, len(groups))
-        pool = ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(root,))
+        pool = ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(root, os.getpid()))
         try:
             futures = [pool.submit(_worker_run, group, str(out)) for group in groups]
             for future in as_completed(futures):

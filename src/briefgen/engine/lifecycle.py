@@ -17,16 +17,19 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 
-def die_with_parent() -> None:
-    """Make this worker end when the build that started it dies (even by kill -9).
+def die_with_parent(parent: int) -> None:
+    """Make this worker end when the build that started it (process `parent`) dies,
+    even by kill -9.
 
-    Linux sends PR_SET_PDEATHSIG's signal when the parent exits; elsewhere, and
-    for a parent that died before this ran, a thread watches the parent's id.
+    Linux sends PR_SET_PDEATHSIG's signal when the parent exits; elsewhere a
+    thread watches the parent's id. The parent's id comes from the parent itself:
+    read here, it would already be init's if the build died while this worker was
+    starting (a SIGTERM during the pool's start), and the worker would go on
+    writing artifacts nobody records.
     """
     # A forked worker inherits the parent's SIGTERM handler; for a worker, SIGTERM
     # (from the parent stopping the pool, or its death) simply ends it.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    parent = os.getppid()
     try:
         import ctypes
 
@@ -34,6 +37,8 @@ def die_with_parent() -> None:
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:  # gone before the line above could notice
+        os.kill(os.getpid(), signal.SIGTERM)
 
     def watch() -> None:
         while os.getppid() == parent:

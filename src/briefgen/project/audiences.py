@@ -26,20 +26,18 @@ OVERRIDABLE_TEMPLATES = ("brief.html.j2", "bilingual.html.j2")
 
 def block_problems(project: Project, folder: Path) -> list[Problem]:
     """Blocks an audience template defines that its base template does not have."""
-    from jinja2 import TemplateSyntaxError, nodes
+    from jinja2 import TemplateError, TemplateSyntaxError, nodes
 
     from briefgen.edition.environment import template_environment, template_problem
 
     env = template_environment(project, folder.name)
     base_blocks: set[str] = set()
     for name in OVERRIDABLE_TEMPLATES:
-        base = project.templates / "base" / name
-        if base.is_file():
-            try:
-                tree = env.parse(read_project_text(base, project.templates, MAX_TEMPLATE_BYTES))
-            except (TemplateSyntaxError, ContentError):
+        if (project.templates / "base" / name).is_file():
+            try:  # compiled (and so kept in the code cache) rather than parsed each time
+                base_blocks |= set(env.get_template(f"base/{name}").blocks)
+            except (TemplateError, ContentError):
                 continue  # reported, with its line, when the template is rendered or checked
-            base_blocks |= {block.name for block in tree.find_all(nodes.Block)}
     problems = []
     for name in OVERRIDABLE_TEMPLATES:
         path = folder / name
@@ -99,10 +97,9 @@ def logo_problem(folder: Path, logo: str) -> tuple[str, str] | None:
 
 def reference_problems(project: Project, name: str) -> list[Problem]:
     """What the DOCX writer would refuse in the audience's reference document."""
-    from briefgen.engine.build import docx_reference
     from briefgen.writers.docx.reference import sanitised_reference
 
-    reference = docx_reference(project, name)
+    reference = project.docx_reference(name)
     if not os.path.lexists(reference):
         return []  # the writer says how to make one
     try:

@@ -15,12 +15,14 @@ a second.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.engine.incremental import (
     _files_under,
@@ -29,9 +31,12 @@ from briefgen.engine.incremental import (
     package_versions,
 )
 from briefgen.errors import Problem
-from briefgen.files import atomic_output
 from briefgen.limits import MAX_STATE_BYTES
 from briefgen.project.paths import Project
+from briefgen.sealed import read_sealed, write_sealed
+
+if TYPE_CHECKING:
+    from briefgen.project.evidence import Stats
 
 #: Changes when the stored format does; an entry of another format is ignored.
 FORMAT = "briefgen-check-1"
@@ -86,55 +91,109 @@ def _all_files(folder: Path) -> list[Path]:
     return [path for path in folder.rglob("*") if path.is_symlink() or not path.is_dir()]
 
 
-class EditionCache:
+class _KeptByBrief:
+    """Outcomes of one part of the check, each under a digest of its brief's file, the
+    `shared` files every brief reads and the tool, in one sealed file. Only the
+    entries used in a run are saved, so the file does not grow with each edit."""
+
+    def __init__(self, project: Project, name: str, shared: list[Path]):
+        self.project = project
+        self.path = cache_file(project).with_name(f"{name}.json")
+        digest = _tool_digest()
+        _hash_files(digest, project.root, [path for path in shared if os.path.lexists(path)])
+        self.shared = digest.hexdigest()
+        entries = (_read(self.path) or {}).get("entries")
+        self.stored: dict = entries if isinstance(entries, dict) else {}
+        self.used: dict = {}
+
+    def key(self, brief: str, *parts: str) -> str:
+        digest = hashlib.sha256("\n".join([self.shared, brief, *parts, ""]).encode())
+        brief_file = self.project.content / f"{brief}.yaml"
+        _hash_files(digest, self.project.root, [brief_file] if brief_file.exists() else [])
+        return digest.hexdigest()
+
+    def save(self) -> None:
+        _write(self.path, {"format": FORMAT, "entries": self.used})
+
+    def _problems(self, key: str) -> list[Problem] | None:
+        problems = _problems(self.stored.get(key))
+        if problems is not None:
+            self.used[key] = self.stored[key]
+        return problems
+
+    def _keep(self, key: str, problems: list[Problem]) -> None:
+        self.used[key] = [_item(p) for p in problems]
+
+
+def _register_and_data(project: Project) -> list[Path]:
+    """What every brief's rule book and evidence read besides the brief itself."""
+    return [project.content / "sources.yaml", *_all_files(project.content / "data")]
+
+
+class EditionCache(_KeptByBrief):
     """Each edition's render and DOCX-vocabulary problems, by a digest of what shapes
     them: its brief, the register, the phrase list, the shared datasets, every
     template (messages, audience settings and styles live there) and the tool. After
     one brief is edited, only that brief's editions are rendered again."""
 
     def __init__(self, project: Project):
-        self.project = project
-        self.path = cache_file(project).with_name("editions.json")
-        shared = _tool_digest()
         content = project.content
-        files = [content / "sources.yaml", content / "zh-Hans.yaml"]
-        files = [path for path in files if os.path.lexists(path)]
-        files += _all_files(content / "data") + _all_files(project.templates)
-        _hash_files(shared, project.root, files)
-        self.shared = shared.hexdigest()
-        self.stored = self._read()
-        self.used: dict[str, list[dict]] = {}
-
-    def _read(self) -> dict[str, list[dict]]:
-        try:
-            if self.path.stat().st_size > MAX_STATE_BYTES:
-                return {}
-            entry = json.loads(self.path.read_text(encoding="utf-8"))
-            if entry.get("format") != FORMAT or not isinstance(entry.get("editions"), dict):
-                return {}
-            return entry["editions"]
-        except (OSError, ValueError, AttributeError):
-            return {}
-
-    def key(self, brief: str, audience: str, lang: str) -> str:
-        digest = hashlib.sha256(f"{self.shared}\n{brief}\n{audience}\n{lang}\n".encode())
-        brief_file = self.project.content / f"{brief}.yaml"
-        _hash_files(digest, self.project.root, [brief_file] if brief_file.exists() else [])
-        return digest.hexdigest()
+        shared = [content / "sources.yaml", content / "zh-Hans.yaml"]
+        shared += _all_files(content / "data") + _all_files(project.templates)
+        super().__init__(project, "editions", shared)
 
     def get(self, brief: str, audience: str, lang: str) -> list[Problem] | None:
-        key = self.key(brief, audience, lang)
-        problems = _problems(self.stored.get(key))
-        if problems is not None:
-            self.used[key] = self.stored[key]
-        return problems
+        return self._problems(self.key(brief, audience, lang))
 
     def put(self, brief: str, audience: str, lang: str, problems: list[Problem]) -> None:
-        self.used[self.key(brief, audience, lang)] = [_item(p) for p in problems]
+        self._keep(self.key(brief, audience, lang), problems)
 
-    def save(self) -> None:
-        """Keep the editions of this run only, so the file does not grow with each edit."""
-        _write(self.path, {"format": FORMAT, "editions": self.used})
+
+class RulesCache(_KeptByBrief):
+    """Each brief's rule-book problems (rules.brief_problems), by a digest of the brief,
+    the register, the shared datasets and the tool (rules.KeptProblems)."""
+
+    def __init__(self, project: Project):
+        super().__init__(project, "rules", _register_and_data(project))
+
+    def get(self, brief: str) -> list[Problem] | None:
+        return self._problems(self.key(brief))
+
+    def put(self, brief: str, problems: list[Problem]) -> None:
+        self._keep(self.key(brief), problems)
+
+
+class EvidenceCache(_KeptByBrief):
+    """Each brief's evidence check (evidence.py), by a digest of the brief, the register,
+    the shared datasets, the archived texts and the tool (evidence.KeptOutcomes)."""
+
+    def __init__(self, project: Project):
+        super().__init__(project, "evidence", _register_and_data(project))
+        self._archives: dict[Path | None, str] = {}
+
+    def _key(self, brief: str, archive: Path | None) -> str:
+        if archive not in self._archives:
+            self._archives[archive] = archive_digest(str(archive) if archive else None)
+        return self.key(brief, self._archives[archive])
+
+    def get(self, brief: str, archive: Path | None) -> tuple[list[Problem], Stats] | None:
+        from briefgen.project.evidence import Stats
+
+        key = self._key(brief, archive)
+        entry = self.stored.get(key)
+        problems = _problems(entry.get("problems")) if isinstance(entry, dict) else None
+        try:
+            stats = Stats(**entry["stats"]) if problems is not None else None
+        except (TypeError, KeyError):
+            return None
+        if stats is None or problems is None:
+            return None
+        self.used[key] = entry
+        return problems, stats
+
+    def put(self, brief: str, archive: Path | None, problems: list[Problem], stats: Stats):
+        entry = {"problems": [_item(p) for p in problems], "stats": dataclasses.asdict(stats)}
+        self.used[self._key(brief, archive)] = entry
 
 
 def _item(problem: Problem) -> dict:
@@ -169,22 +228,25 @@ def _problems(items: object) -> list[Problem] | None:
 
 
 def _write(path: Path, entry: dict) -> None:
-    """Write a cache file whole or not at all; a cache that cannot be written is only slower."""
+    """Write a sealed cache file (sealed.py) whole or not at all."""
+    write_sealed(path, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+
+
+def _read(path: Path) -> dict | None:
+    """A cache file's entry of this FORMAT; None if missing, not sealed by us, or foreign."""
+    body = read_sealed(path, MAX_STATE_BYTES)
     try:
-        with atomic_output(path) as temporary:
-            temporary.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-    except OSError:
-        pass
+        entry = json.loads(body) if body is not None else None
+    except ValueError:
+        return None
+    return entry if isinstance(entry, dict) and entry.get("format") == FORMAT else None
 
 
 def lookup(project: Project, key: str) -> list[Problem] | None:
     """The stored problems for `key`, or None (no entry, another key, or unreadable)."""
+    entry = _read(cache_file(project))
     try:
-        path = cache_file(project)
-        if path.stat().st_size > MAX_STATE_BYTES:
-            return None
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        if entry.get("format") != FORMAT or entry.get("key") != key:
+        if entry is None or entry.get("key") != key:
             return None
         if archive_digest(entry["archive"]) != entry["archive_digest"]:
             return None
@@ -213,11 +275,21 @@ def cached_check(project: Project, today: dt.date, max_age_days: int) -> list[Pr
         return found
     from briefgen.edition.sandbox import TIME_LIMIT
     from briefgen.project.check import check_project
+    from briefgen.project.evidence import kept_outcomes
+    from briefgen.project.parsecache import remembering
+    from briefgen.project.rules import kept_problems
 
     seen: dict = {}
-    editions = EditionCache(project)
-    problems = check_project(project, today, max_age_days, seen=seen, editions=editions)
-    editions.save()
+    editions, evidence, rules = EditionCache(project), EvidenceCache(project), RulesCache(project)
+    tokens = kept_outcomes.set(evidence), kept_problems.set(rules)
+    try:
+        with remembering(cache_file(project).parent.with_name("parsed"), _tool_id()):
+            problems = check_project(project, today, max_age_days, seen=seen, editions=editions)
+    finally:
+        kept_outcomes.reset(tokens[0])
+        kept_problems.reset(tokens[1])
+    for kept in (editions, evidence, rules):
+        kept.save()
     if "archive" in seen and not any(TIME_LIMIT in p.message for p in problems):
         store(project, key, seen["archive"], problems)  # a time-out depends on the load
     return problems

@@ -17,7 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from briefgen.errors import ContentError, Problem, not_utf8
 from briefgen.files import UnsafeFile, read_project_file
 from briefgen.limits import MAX_YAML_BYTES
-from briefgen.project import safeyaml
+from briefgen.project import parsecache, safeyaml
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def parse_yaml(path: Path, allowed: Path | None = None) -> tuple[Document | None
     remembered = _parsed.get((path, raw))
     if remembered is not None:  # the loader and the evidence check read the same briefs
         return remembered[0], list(remembered[1])
-    data, problems = safeyaml.parse(path, text)
+    data, problems = _parse(path, raw, text)
     result = _document(path, data, problems)
     if len(_parsed) >= _PARSED_MAX:
         _parsed.pop(next(iter(_parsed)))
@@ -126,6 +126,18 @@ def parse_yaml(path: Path, allowed: Path | None = None) -> tuple[Document | None
 #: per process however many checks read it. Documents are read, never changed.
 _parsed: dict[tuple[Path, bytes], tuple[Document | None, list[Problem]]] = {}
 _PARSED_MAX = 64
+
+
+def _parse(path: Path, raw: bytes, text: str) -> tuple[Any, list[Problem]]:
+    """safeyaml's parse, or the one kept from an earlier run (parsecache.py)."""
+    cache = parsecache.current.get()
+    kept = cache.get(path, raw) if cache is not None else None
+    if kept is not None:
+        return kept
+    data, problems = safeyaml.parse(path, text)
+    if cache is not None and data is not None:
+        cache.put(path, raw, data, problems)
+    return data, problems
 
 
 def _document(path: Path, data: Any, problems: list[Problem]) -> tuple[Document | None, list]:

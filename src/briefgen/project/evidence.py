@@ -19,11 +19,14 @@ and one warning says how many citations could not be.
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from briefgen.errors import Problem
 from briefgen.project.document import Document
@@ -52,6 +55,7 @@ _ABBREVIATIONS = "".join(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])" + _ABBREVIATIONS + r"\s+|(?<=[。！？])")
 _CALL = re.compile(r"\x00(\d+)\x00")
+_CALL_WITH_SPACE = re.compile(r"\s*\x00\d+\x00")
 
 
 @dataclass
@@ -153,11 +157,13 @@ def archive_folder(project: Project, register: SourceRegister) -> Path | None:
     return (project.root / configured).resolve()
 
 
+_CORNER_QUOTES = str.maketrans({"「": '"', "」": '"', "『": "'", "』": "'"})
+
+
+@functools.lru_cache(maxsize=256)  # each source text is squashed once, not once per quote
 def _squash(text: str) -> str:
     """A text for finding a quote in a source: normalised, without whitespace, folded."""
-    text = normalise(text)
-    text = text.translate(str.maketrans({"「": '"', "」": '"', "『": "'", "』": "'"}))
-    return re.sub(r"\s+", "", text).casefold()
+    return re.sub(r"\s+", "", normalise(text).translate(_CORNER_QUOTES)).casefold()
 
 
 def quote_in(quote: str, source_text: str) -> bool:
@@ -198,7 +204,7 @@ def sentences(text: str) -> list[Sentence]:
             found[-1].citations.extend(item for n in calls for item in groups[int(n)])
             part = part[leading.end() :]
         cited = [item for number in _CALL.findall(part) for item in groups[int(number)]]
-        plain = _CALL.sub("", part).strip()
+        plain = _CALL_WITH_SPACE.sub("", part).strip()  # "hub [@x]." reads "hub."
         if plain or cited:
             found.append(Sentence(plain, cited))
     return found
@@ -424,18 +430,38 @@ def _shown(sentence: str) -> str:
     return f'"{_cut(" ".join(sentence.split()), 90)}"'
 
 
+class KeptOutcomes(Protocol):
+    """Each brief's outcome from an earlier run (checkcache.EvidenceCache)."""
+
+    def get(self, brief: str, archive: Path | None) -> tuple[list[Problem], Stats] | None: ...
+
+    def put(self, brief: str, archive: Path | None, problems: list[Problem], stats: Stats): ...
+
+
+#: Where `check` keeps each brief's outcome, so that after one edit one brief is checked.
+kept_outcomes: contextvars.ContextVar[KeptOutcomes | None] = contextvars.ContextVar(
+    "kept_outcomes", default=None
+)
+
+
 def check_evidence(project: Project, register: SourceRegister, briefs: dict[str, Brief]) -> Report:
     """Check every brief's figures and quotes against the archived sources."""
     report = Report()
     archive = Archive(archive_folder(project, register), register)
+    kept = kept_outcomes.get()
     for name, brief in sorted(briefs.items()):
-        document, _ = parse_yaml(project.content / f"{name}.yaml")
-        if document is None:
-            continue
-        checker = Checker(document, brief, archive)
-        checker.run()
-        report.problems.extend(checker.problems)
-        report.stats[name] = checker.stats
+        outcome = kept.get(name, archive.folder) if kept is not None else None
+        if outcome is None:
+            document, _ = parse_yaml(project.content / f"{name}.yaml")
+            if document is None:
+                continue
+            checker = Checker(document, brief, archive)
+            checker.run()
+            outcome = checker.problems, checker.stats
+            if kept is not None:
+                kept.put(name, archive.folder, *outcome)
+        report.problems.extend(outcome[0])
+        report.stats[name] = outcome[1]
     unverifiable = sum(stats.unverifiable for stats in report.stats.values())
     if unverifiable:
         report.problems.append(_archive_warning(project, archive, register, unverifiable))

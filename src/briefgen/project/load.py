@@ -145,7 +145,7 @@ def collect_project(
         brief_docs[path.stem] = document
         if document is None:
             continue
-        found = list(rules.brief_problems(document, register))
+        found = rules.kept_brief_problems(path.stem, document, register)
         problems.extend(found)
         problems.extend(rules.staleness(document, today or dt.date.today(), max_age_days))
         if brief is not None and not found:

@@ -134,10 +134,12 @@ class Figure:
         )
 
 
+_STRAIGHTENED = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-"})
+
+
 def normalise(text: str) -> str:
     """Full-width digits and signs as ASCII, curly quotes straight, dashes as '-'."""
-    text = unicodedata.normalize("NFKC", text)
-    return text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-"}))
+    return unicodedata.normalize("NFKC", text).translate(_STRAIGHTENED)
 
 
 def _month(text: str | None) -> int | None:

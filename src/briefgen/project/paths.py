@@ -31,6 +31,11 @@ class Project:
     def audience_dir(self, audience: str) -> Path:
         return self.templates / "audiences" / audience
 
+    def docx_reference(self, audience: str) -> Path:
+        """The audience's own reference.docx (its Word styles) if it has one, else the base."""
+        own = self.audience_dir(audience) / "reference.docx"
+        return own if own.is_file() else self.templates / "docx" / "reference.docx"
+
 
 def find_root(start: Path) -> Path:
     """The project folder: the nearest one up from `start` with content/ and templates/."""

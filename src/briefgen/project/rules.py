@@ -14,9 +14,10 @@ run, and each problem is located at the line that is wrong.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -37,6 +38,33 @@ from briefgen.project.parity import differing_figures
 from briefgen.project.paths import Project
 
 # -- briefs ------------------------------------------------------------------------
+
+
+class KeptProblems(Protocol):
+    """Each brief's problems from an earlier run (checkcache.RulesCache)."""
+
+    def get(self, brief: str) -> list[Problem] | None: ...
+
+    def put(self, brief: str, problems: list[Problem]) -> None: ...
+
+
+#: Where `check` keeps each brief's rule-book problems, so that after one edit one is checked.
+kept_problems: contextvars.ContextVar[KeptProblems | None] = contextvars.ContextVar(
+    "kept_problems", default=None
+)
+
+
+def kept_brief_problems(
+    name: str, document: Document, register: SourceRegister | None
+) -> list[Problem]:
+    """`brief_problems`, from `kept_problems` when the brief and register did not change."""
+    kept = kept_problems.get() if register is not None else None
+    found = kept.get(name) if kept is not None else None
+    if found is None:
+        found = list(brief_problems(document, register))
+        if kept is not None:
+            kept.put(name, found)
+    return found
 
 
 def brief_problems(document: Document, register: SourceRegister | None) -> Iterator[Problem]:

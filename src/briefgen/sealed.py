@@ -1,0 +1,105 @@
+"""Cache files this user's briefgen wrote, told apart from files that came with a project.
+
+The caches under build/.cache/ hold parsed YAML, compiled templates and check
+answers. A project folder may come from outside the team (a zip, a pull
+request), build/.cache/ with it: a forged parse would let the build print what
+the YAML does not say, and compiled template code (marshal) would run. So every
+cache file is sealed with an HMAC keyed by a secret that never leaves this
+user's own cache folder (`$XDG_CACHE_HOME/briefgen/cache.key`, mode 0600). A
+file that does not open with a valid seal is ignored like a missing one; if the
+key cannot be kept, nothing is cached and the tool is only slower.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+import stat
+from pathlib import Path
+
+from briefgen.files import atomic_output
+
+_KEY_BYTES = 32
+_MAC_BYTES = 32
+
+
+def key_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "briefgen" / "cache.key"
+
+
+@functools.cache
+def _key() -> bytes | None:
+    """This user's secret, made on first use; None when it cannot be read or kept safely."""
+    path = key_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(os.urandom(_KEY_BYTES))
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(descriptor, "rb") as source:
+            info = os.fstat(source.fileno())
+            # Someone else's key, or one others can read, proves nothing.
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+                return None
+            if info.st_mode & 0o077:
+                return None
+            key = source.read(_KEY_BYTES + 1)
+    except OSError:
+        return None
+    return key if len(key) == _KEY_BYTES else None
+
+
+def seal(body: bytes) -> bytes | None:
+    """`body` with its seal in front; None when no key can be kept."""
+    key = _key()
+    if key is None:
+        return None
+    return hmac.new(key, body, hashlib.sha256).digest() + body
+
+
+def unseal(blob: bytes) -> bytes | None:
+    """The body of a sealed blob, or None if this user's briefgen did not write it."""
+    key = _key()
+    if key is None or len(blob) < _MAC_BYTES:
+        return None
+    mac, body = blob[:_MAC_BYTES], blob[_MAC_BYTES:]
+    expected = hmac.new(key, body, hashlib.sha256).digest()
+    return body if hmac.compare_digest(mac, expected) else None
+
+
+def read_sealed(path: Path, max_bytes: int) -> bytes | None:
+    """A sealed cache file's body; None if missing, too large, unreadable or not ours."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as source:
+        try:
+            info = os.fstat(source.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+                return None
+            blob = source.read(max_bytes + 1)
+        except OSError:
+            return None
+    return unseal(blob)
+
+
+def write_sealed(path: Path, body: bytes) -> None:
+    """Write a sealed cache file whole or not at all; a cache that cannot be written is
+    only slower, so failures are silent."""
+    blob = seal(body)
+    if blob is None:
+        return
+    try:
+        with atomic_output(path) as temporary:
+            temporary.write_bytes(blob)
+    except OSError:
+        pass

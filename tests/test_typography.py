@@ -87,7 +87,7 @@ def test_a_hole_in_a_latin_run_is_measured():
     assert max(spaces) > SPACE_MAX
 
 
-JOINERS = set("+\uff0b/\u00b7&\u2013")
+JOINERS = set("+\uff0b/\uff0f\u00b7\u30fb\u2027&\u2013")
 JOINABLE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]")
 
 
@@ -119,6 +119,7 @@ def test_no_line_breaks_at_a_joining_symbol(pdfs):  # noqa: F811
         ("推出「人工智能+金融」的", "能+金"),
         ("人工智能＋金融", "能＋金"),
         ("英國的Z/Yen及", "Z/Y"),
+        ("金融科技業務／產品開發", "務／產"),
         ("中國·香港", "國·香"),
         ("R&amp;D", "R&amp;D"),
         ("2025–2027年", "5–2027年"),

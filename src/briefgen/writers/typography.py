@@ -30,9 +30,9 @@ UNITS = "年月日位個个家名項项間间宗億亿萬万倍元歲岁次條�
 #: A number with its unit, or an ordinal (`第19位`), kept on one line.
 NUMBER_UNIT = re.compile(rf"第?\d[\d,.]*\s?[{UNITS}]+")
 NUMBER_AT_END = re.compile(rf"第?\d[\d,.]*\s?[{UNITS}]+$")
-#: A joining symbol (`人工智能+金融`, `Z/Yen`, `2025–2027`) with the characters it joins:
+#: A joining symbol (`人工智能+金融`, `Z/Yen`, `業務／產品`, `2025–2027`) with what it joins:
 #: no break on either side of it, and none before it (clreq: it never starts a line).
-JOINERS = "+\uff0b/\u00b7&\u2013"
+JOINERS = "+\uff0b/\uff0f\u00b7\u30fb\u2027&\u2013"
 JOINED = re.compile(rf"(?=([{CJK_CHAR}A-Za-z0-9][{JOINERS}]+[{CJK_CHAR}A-Za-z0-9]?))")
 #: A paragraph's last two characters and the marks after them (with a joined word
 #: before them: `人工智能+金融」` ends as `能+金融」`).

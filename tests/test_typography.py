@@ -27,7 +27,7 @@ import re
 import pytest
 from test_layout import assert_none, pdfs, where  # noqa: F401 (pdfs: a fixture)
 
-from briefgen.writers import typography
+from briefgen.writers import typography, weasyprint_fixes
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -173,3 +173,27 @@ def test_a_passages_last_mark_is_half_width():
     assert "halt" not in second, second
     out = typography.prepare("<html><body><li>甲乙丙「丁戊」。</li></body></html>")
     assert '<span class="halt">。</span>' in out, out
+
+
+def test_the_stretch_goes_to_han_gaps_first_and_spaces_are_bounded():
+    """`share`: Han gaps alone up to HAN_ALONE, then shared, spaces at most SPACE_LIMIT."""
+    size = 10.0
+    assert weasyprint_fixes.share(5.0, 10, 3, size) == (0.5, 0.0)  # 0.05 em each
+    han, space = weasyprint_fixes.share(26.0, 10, 2, size)  # 0.1 em, then 16 pt shared
+    assert space == pytest.approx(16 / 12) and han == pytest.approx(1.0 + 16 / 12)
+    han, space = weasyprint_fixes.share(40.0, 2, 3, size)  # spaces capped
+    assert space == pytest.approx(weasyprint_fixes.SPACE_LIMIT * size)
+    assert han == pytest.approx((40.0 - 3 * space) / 2)
+
+
+def test_the_justification_patch_stands_down_if_weasyprint_changed(monkeypatch, caplog):
+    from weasyprint.layout import inline
+
+    def justify_line(context, line, extra_width, new_argument=None):
+        return None
+
+    monkeypatch.setattr(weasyprint_fixes, "_justify_applied", False)
+    monkeypatch.setattr(inline, "justify_line", justify_line)
+    assert weasyprint_fixes.justify_between_characters() is False
+    assert inline.justify_line is justify_line
+    assert "not applied" in caplog.text

@@ -10,6 +10,9 @@ on the page of its call. The fix turns that one decision off, in the one
 function that makes it; if a WeasyPrint upgrade changes that code, the fix
 does nothing and says so, and the placement tests show whether it is still
 needed.
+
+The module also holds the Chinese justification patch (`justify_between_characters`,
+same kind of guard) and the tighter second setting used against a lone last page.
 """
 
 from __future__ import annotations
@@ -47,14 +50,15 @@ def keep_footnotes_with_their_calls() -> bool:
     return True
 
 
-#: Characters a justified Chinese line may stretch after (clreq §3.8, inter-character
-#: justification): ideographs, kana and full-width punctuation.
+#: Characters a justified Chinese line may stretch after (clreq, *Line adjustment*:
+#: inter-character justification): ideographs, kana and full-width punctuation.
 CJK_CHARS = "\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 #: Where such a line stretches like a Chinese gap: a CJK run, and a space between
-#: Chinese and Western text (clreq §3.2: that space belongs to neither script's words).
+#: Chinese and Western text (clreq, *Mixed text composition*: it belongs to neither
+#: script's words).
 HAN_STRETCH = re.compile(f"[{CJK_CHARS}]+(?: (?=\\S))?|(?<=\\S) (?=[{CJK_CHARS}])")
-#: How a justified line with Chinese in it is stretched, in em of its text (clreq §3.8:
+#: How a justified line with Chinese in it is stretched, in em of its text (clreq:
 #: adjust the space between characters, never inside a Western word). The gaps after
 #: Chinese characters take the first HAN_ALONE; what is left is shared evenly with the
 #: spaces between the words of a Latin run, which grow by SPACE_LIMIT at most (a 0.22 em
@@ -70,8 +74,9 @@ def justify_between_characters() -> bool:
     WeasyPrint 70 justifies by widening spaces only, so a Chinese line (no spaces)
     stays up to two characters short of the right edge, and the spaces of a Latin
     name in it open into holes. This replaces its `justify_line` for lines holding
-    Chinese: the gaps after Chinese characters (set as Pango letter spacing, the
-    line's last character excepted) and the word spaces get the shares above.
+    Chinese: the gaps between Chinese characters (Pango letter spacing, with the
+    half gaps Pango drops at a text box's ends given back) and the word spaces get
+    the shares above, measured from Pango's own widths so the line ends flush.
     Lines without Chinese are justified by WeasyPrint itself. Guarded: if the
     patched functions change shape, it does nothing and says so; test_layout.py
     and test_typography.py show whether lines are flush and even.

@@ -197,3 +197,33 @@ def test_the_justification_patch_stands_down_if_weasyprint_changed(monkeypatch, 
     assert weasyprint_fixes.justify_between_characters() is False
     assert inline.justify_line is justify_line
     assert "not applied" in caplog.text
+
+
+@pytest.mark.slow
+def test_patched_justification_ends_mixed_lines_flush():
+    """Rendered directly: a justified line with a Latin name, with or without a space
+    between the scripts, ends at the right edge and keeps its word spaces narrow."""
+    import io
+
+    import pdfplumber
+    import weasyprint
+
+    assert weasyprint_fixes.justify_between_characters()
+    page = """<html lang="zh-Hant"><style>@page { size: 200pt 200pt; margin: 10pt }
+    p { font: 10pt 'Noto Sans CJK HK'; text-align: justify; width: 150pt; margin: 0 }</style>
+    <p>金融科技發展的 China Development Institute——聯合發布金融科技發展報告。</p>
+    <p>金融科技發展的China Development Institute——聯合發布金融科技發展報告。</p>"""
+    with pdfplumber.open(io.BytesIO(weasyprint.HTML(string=page).write_pdf())) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    rows: dict[float, list] = {}
+    for char in chars:
+        rows.setdefault(round(char["top"]), []).append(char)
+    lines = [sorted(row, key=lambda c: c["x0"]) for _, row in sorted(rows.items())]
+    justified = [line for line in lines if line[-1]["text"] != "。"]  # not a last line
+    assert len(justified) == 4
+    for line in justified:
+        width = line[-1]["x1"] - line[0]["x0"]  # the body's own margin moves the start
+        assert abs(width - 150) < 0.5, "".join(c["text"] for c in line)
+        for before, after in itertools.pairwise(line):
+            if LATIN.match(before["text"]) and LATIN.match(after["text"]):
+                assert after["x0"] - before["x1"] < SPACE_MAX * 10

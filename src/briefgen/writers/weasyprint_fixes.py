@@ -54,10 +54,6 @@ def keep_footnotes_with_their_calls() -> bool:
 #: inter-character justification): ideographs, kana and full-width punctuation.
 CJK_CHARS = "\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
-#: Where such a line stretches like a Chinese gap: a CJK run, and a space between
-#: Chinese and Western text (clreq, *Mixed text composition*: it belongs to neither
-#: script's words).
-HAN_STRETCH = re.compile(f"[{CJK_CHARS}]+(?: (?=\\S))?|(?<=\\S) (?=[{CJK_CHARS}])")
 #: How a justified line with Chinese in it is stretched, in em of its text (clreq:
 #: adjust the space between characters, never inside a Western word). The gaps after
 #: Chinese characters take the first HAN_ALONE; what is left is shared evenly with the
@@ -122,7 +118,7 @@ def _letter_space_cjk(line_break, layout, spacing: int) -> None:
     attributes = pango.pango_layout_get_attributes(layout.layout)
     if attributes == line_break.ffi.NULL:
         attributes = line_break.ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-    for run in HAN_STRETCH.finditer(text):
+    for run in CJK_RUN.finditer(text):
         attribute = pango.pango_attr_letter_spacing_new(spacing)
         attribute.start_index = len(text[: run.start()].encode())
         attribute.end_index = len(text[: run.end()].encode())

@@ -89,6 +89,18 @@ class ReadDocx:
                 current = None
         return found
 
+    def entries(self, kind: str) -> list[tuple[str, etree._Element]]:
+        """The TC fields of one kind (`\\f kind`), in document order, as Word's
+        `TOC \\f kind` lists them: (entry text, the paragraph the field stands in)."""
+        pattern = re.compile(rf'TC "((?:[^"\\]|\\.)*)" \\f {kind}\b.*')
+        found = []
+        for paragraph in self.paragraphs():
+            for instruction in self.instructions(paragraph):
+                match = pattern.fullmatch(instruction)
+                if match:
+                    found.append((re.sub(r"\\(.)", r"\1", match.group(1)), paragraph))
+        return found
+
 
 def text_of(element: etree._Element, numbers: dict[str, int] | None = None) -> str:
     """The text a reader sees: w:t and field results; footnote calls as their numbers

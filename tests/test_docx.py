@@ -161,7 +161,9 @@ def test_contents_and_figures_are_filled_fields_without_a_prompt(any_edition):
     )
     assert figures, "every general edition lists its charts"
     sequence = "Figure" if lang in ("en", "bilingual") else "圖" if lang == "zh-Hant" else "图"
-    assert f'TOC \\h \\z \\c "{sequence}"' in instructions
+    # the bilingual list: entries the figures carry (TC fields, see below)
+    listing = "TOC \\h \\z \\f F" if lang == "bilingual" else f'TOC \\h \\z \\c "{sequence}"'
+    assert listing in instructions
     for text, anchor in figures:
         assert bookmarks[anchor].find(f".//{w('drawing')}") is not None, text
 
@@ -289,6 +291,24 @@ def test_bilingual_sections_are_one_heading_above_the_columns(general_dir):
         )
     ]
     assert all(p.getparent().tag == w("body") for p in level_one), "no heading in a table cell"
+
+
+def test_bilingual_list_of_figures_names_each_figure_in_both_languages(general_dir):
+    """Its entries read "Figure 1 Title · 標題", as the contents' "Heading · 標題" do,
+    both as filled in and as Word rebuilds the list: from TC fields in the English
+    captions (`TOC \\f F`), not from the captions, which are one language each."""
+    for brief in BRIEFS:
+        _, _, _, read = read_edition(general_dir, brief, "bilingual")
+        captions = [text_of(p) for p in read.paragraphs() if read.style_of(p) == "caption"]
+        english = [text for text in captions if re.match(r"Figure \d", text)]
+        chinese = [re.sub(r"^圖\s?\d+\s*", "", text) for text in captions if text.startswith("圖")]
+        expected = [f"{en} · {zh}" for en, zh in zip(english, chinese, strict=True)]
+        assert expected, f"{brief}: no figures"
+        assert [text for text, _ in toc_entries(read, "table of figures")] == expected
+        entries = read.entries("F")
+        assert [text for text, _ in entries] == expected
+        for _, paragraph in entries:
+            assert read.style_of(paragraph) == "caption" and text_of(paragraph) in english
 
 
 # -- pandoc, a second reader -----------------------------------------------------------

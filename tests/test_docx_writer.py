@@ -396,6 +396,8 @@ def test_the_writer_dispatches_exactly_the_vocabulary_check_reads():
             "caption",
             "thead",
             "tbody",
+            "colgroup",
+            "col",
             "tr",
             "th",
             "td",

@@ -18,6 +18,7 @@ from briefgen.files import read_project_file
 from briefgen.limits import MAX_ASSET_BYTES
 from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
 from briefgen.writers.pdf_fonts import FontShrinker
+from briefgen.writers.pdf_makeup import fit_figures
 from briefgen.writers.typography import prepare
 from briefgen.writers.weasyprint_fixes import (
     justify_between_characters,
@@ -97,13 +98,15 @@ def write_pdf(
     try:
         source = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
         options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
-        document = source.render(**options)
+        document, layout = source.render(**options), dict(options)
         for style in tighter_styles() if lone_last_page(document) else []:
             # a figure or table alone on the last page: set tighter, least change first
             tighter = source.render(stylesheets=[CSS(string=style)], **options)
             if len(tighter.pages) < len(document.pages):
-                document = tighter
-                break
+                document, layout = tighter, {**options, "stylesheets": [CSS(string=style)]}
+                if not lone_last_page(document):  # else one step tighter still
+                    break
+        document = fit_figures(source, document, **layout)  # on the pages as they will be
         finisher = shrink_fonts if isinstance(shrink_fonts, FontShrinker) else None
         if shrink_fonts is True:
             finisher = FontShrinker()

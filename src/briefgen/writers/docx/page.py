@@ -17,6 +17,8 @@ from briefgen.writers.docx import package as pkg
 from briefgen.writers.docx.inline import InlineContext, classes
 from briefgen.writers.docx.tables import Story
 
+#: The TC entry kind of the figures' entries in a bilingual list of figures.
+FIGURE_ENTRIES = "F"
 #: Placeholders of the page footer -> Word fields.
 PAGE_FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
 
@@ -43,7 +45,10 @@ class PageMixin:
         paragraph = self.new_paragraph(story, "Figure")
         paragraph.append(self.picture(image, story))
         if caption is not None:
-            self.paragraph(caption, story, "Caption", InlineContext(seq="Figure"))
+            paragraph = self.paragraph(caption, story, "Caption", InlineContext(seq="Figure"))
+        entry = self.figure_entries.get(figure.get("id") or "")
+        if entry:  # its line in the bilingual list of figures, as Word will rebuild it
+            paragraph.extend(ox.entry_field(entry, FIGURE_ENTRIES))
         for source in sources:
             self.paragraph(source, story, "Figure Source")
 

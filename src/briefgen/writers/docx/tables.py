@@ -145,6 +145,11 @@ class TablesMixin:
         section, not a table whose header row is two headings."""
         rows: list[list[etree._Element]] = []
         for child in self.children(table):
+            if child.tag == "colgroup":  # the PDF's column widths (CSS); Word's are even
+                for col in self.children(child):
+                    if col.tag != "col":
+                        raise self.refuse(col)
+                continue
             found = list(self.children(child)) if child.tag == "tbody" else [child]
             for row in found:
                 if row.tag != "tr":

@@ -74,6 +74,9 @@ VOCABULARY: dict[str, frozenset[str | None]] = {
     "caption": _PLAIN,
     "thead": _PLAIN,
     "tbody": _PLAIN,
+    # the bilingual columns' widths (the PDF's: the Chinese column is narrower)
+    "colgroup": _PLAIN,
+    "col": frozenset({"col-en", "col-zh"}),
     "tr": frozenset({None, "figures"}),
     "th": frozenset({None, "num"}),
     # col-en / col-zh / col-both: the bilingual edition's columns (layout only)

@@ -19,13 +19,16 @@ section.cover the cover; a page break after it, no header or footer on its page
 nav.toc       h2/h3 -> TOC Heading; its ol -> a TOC field, ol.figures -> a table
               of figures field, each already filled with the list's entries
               (linked to their headings and figures, without page numbers: only
-              a layout knows them); a page break after it
+              a layout knows them); a page break after it. A list of figures
+              whose entries carry two languages is built from TC fields the
+              figures carry (`TOC \\f F`), as the captions are one language each
 section, main containers; an `id` becomes a bookmark on the next paragraph
 h1–h4         Title, Heading 1–3;  p (by class: `PARAGRAPH_STYLES`)
 ul/ol > li    List Bullet / List Number (2 and 3 nested; each ol counts from 1)
 dl            key figures: a two-column table (tables.py)
 table.data    caption (a SEQ field) + a table with a repeating header row
-table.parallel  the bilingual columns; a first row of two headings becomes one
+table.parallel  the bilingual columns; a first row of two headings becomes one;
+              its colgroup (the PDF's column widths) is skipped: Word's are even
 figure.chart  img (src: SVG data: URL; data-png: PNG data: URL; alt; data-width-mm)
               + figcaption (Caption, SEQ field) + p.figure-source
 """
@@ -55,7 +58,7 @@ from briefgen.writers.docx.inline import (
     classes,
     collapse_whitespace,
 )
-from briefgen.writers.docx.page import PageMixin
+from briefgen.writers.docx.page import FIGURE_ENTRIES, PageMixin
 from briefgen.writers.docx.styles import StyleSheet, declare_fonts, language_of
 from briefgen.writers.docx.tables import Story, TablesMixin
 from briefgen.writers.docx.vocabulary import PARAGRAPH_STYLES, refusal
@@ -133,6 +136,8 @@ class DocxWriter(TablesMixin, PageMixin):
         self.placed: set[str] = set()  #: HTML ids whose bookmark is in the document
         self._ids = iter(range(1, 1_000_000))
         self.figure_lists: list[etree._Element] = []  #: instrText of each list of figures
+        #: figure id -> its entry in a list of figures that says more than the caption
+        self.figure_entries: dict[str, str] = {}
         self.reader = InlineReader(template, self.refuse, self.warnings)
         footnotes = ox.footnotes_part(document.part)
         self.runs = RunWriter(
@@ -327,8 +332,12 @@ class DocxWriter(TablesMixin, PageMixin):
                 items = list(self.children(child))
                 if any(item.tag != "li" for item in items):
                     raise self.refuse(next(item for item in items if item.tag != "li"))
+                entries = self.bilingual_entries(items) if figures else {}
+                if entries:  # Word lists the entries the figures carry (TC fields)
+                    instruction = f"TOC \\h \\z \\f {FIGURE_ENTRIES}"
+                    self.figure_entries.update(entries)
                 start = ox.field_start(instruction)
-                if figures:
+                if figures and not entries:
                     self.figure_lists.append(start[1].find(ox.w("instrText")))
                 paragraphs = [
                     self.paragraph(item, story, "table of figures" if figures else "toc 1")
@@ -342,6 +351,21 @@ class DocxWriter(TablesMixin, PageMixin):
             else:
                 raise self.refuse(child)
         self.pending.page_break = True
+
+    @staticmethod
+    def bilingual_entries(items: list[etree._Element]) -> dict[str, str]:
+        """A list of figures whose entries name each figure in two languages
+        ("Figure 1 Title · 標題"): target id -> entry text. Word's own list of figures
+        repeats the captions, one language each, so these entries travel with the
+        figures as TC fields. Empty for a list in one language."""
+        if not any(item.xpath(".//*[@lang]") for item in items):
+            return {}
+        entries = {}
+        for item in items:
+            link = item.find(".//a")
+            if link is not None and (link.get("href") or "").startswith("#"):
+                entries[link.get("href")[1:]] = " ".join(item.text_content().split())
+        return entries
 
     # -- lists --
 

@@ -257,6 +257,14 @@ def field_end() -> etree._Element:
     return field_runs("", [])[-1]
 
 
+def entry_field(text: str, kind: str) -> list[etree._Element]:
+    """A TC field: an entry of `text` for the list `TOC \\f kind`, where it stands
+    (it shows nothing; a quote in the text is escaped as the field syntax wants)."""
+    quoted = " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
+    begin, code, _, end = field_runs(f'TC "{quoted}" \\f {kind} \\l 1', [])
+    return [begin, code, end]
+
+
 def new_paragraph(style_id: str | None = None) -> etree._Element:
     paragraph = OxmlElement("w:p")
     if style_id:

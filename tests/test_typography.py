@@ -55,7 +55,7 @@ def _gaps(line):
 @pytest.mark.slow
 def test_mixed_chinese_lines_are_evenly_justified(pdfs):  # noqa: F811
     """In a justified Chinese line, a Latin run's word spaces stay under 0.6 em and the
-    Han gaps under HAN_GAP."""
+    Han gaps under HAN_GAP, unless the line could not take the next line's first unit."""
 
     def check(path, page):
         if not _chinese(path):
@@ -68,11 +68,39 @@ def test_mixed_chinese_lines_are_evenly_justified(pdfs):  # noqa: F811
             widest = max(spaces, default=0.0)
             if widest > SPACE_MAX:
                 yield where(path, page, f"a {widest:.2f} em word space: {line.text[:30]!r}")
+            if max((gap for gap, _ in han), default=0.0) <= HAN_GAP or _overfull_unit(line):
+                continue
             for gap, pair in han:
                 if gap > HAN_GAP:
                     yield where(path, page, f"{pair!r} {gap:.2f} em apart: {line.text[:30]!r}")
 
     assert_none(pdfs, check)
+
+
+OPENING = set("（「『《〈【〔｛“‘")
+DIGIT = re.compile(r"[0-9]")
+
+
+def _overfull_unit(line) -> bool:
+    """Whether the next line starts with an unbreakable unit (`「Ensemble」`,
+    `（2025年），`) wider than this line's whole stretch: the line could not take it,
+    so its gaps are a line-breaking matter (WeasyPrint breaks greedily), not one of
+    how the stretch is shared."""
+    nxt = line.following
+    if nxt is None:
+        return False
+    glyphs = [g for g in nxt.glyphs if not g.call]
+    unit = glyphs[:1]
+    for before, glyph in itertools.pairwise(glyphs):
+        joined = before.text in OPENING or (DIGIT.match(before.text) and HAN.match(glyph.text))
+        word = LATIN.match(before.text) and LATIN.match(glyph.text)
+        space = glyph.x0 - before.x1 > 0.15 * nxt.size
+        starts = HAN.match(glyph.text) or glyph.text in OPENING or word
+        if starts and not joined and (not word or space):
+            break
+        unit.append(glyph)
+    stretch = (line.x1 - line.x0) - sum(g.x1 - g.x0 for g in line.glyphs)
+    return sum(g.x1 - g.x0 for g in unit) > stretch
 
 
 def test_a_hole_in_a_latin_run_is_measured():

@@ -367,6 +367,30 @@ def test_last_page_is_not_a_lone_figure(pdfs):
     assert_none(pdfs, check)
 
 
+def test_no_page_ends_in_a_hole_before_a_figure(pdfs):
+    """A figure a little too tall for the rest of a page is set smaller, or the text
+    after it is set first: the page before it does not end in a hole (issue 16, page
+    make-up). The hole runs from the page's lowest text to its notes or its foot."""
+
+    def check(path, page):
+        pages = read(path)
+        if page.number == len(pages):
+            return
+        following = [g for g in pages[page.number].glyphs if g.roles and not g.note_area]
+        first = min((g for g in following if g.text.strip()), key=lambda g: g.top, default=None)
+        text = [g for g in page.glyphs if g.roles and not g.note_area and g.text.strip()]
+        if first is None or not first.chart or not text:
+            return
+        notes = [g.top for g in page.glyphs if g.note_area and g.text.strip()]
+        footer = [g.top for g in page.glyphs if not g.roles and g.top > 0.85 * page.height]
+        floor = min(notes or footer or [page.height])
+        hole = floor - max(g.bottom for g in text)
+        if hole > 0.15 * page.height:
+            yield where(path, page, f"ends {hole / page.height:.0%} of a page above its foot")
+
+    assert_none(pdfs, check)
+
+
 def test_justified_chinese_lines_are_flush(pdfs):
     """Every line of a Chinese paragraph but its last reaches the right edge (0.5 em)."""
 

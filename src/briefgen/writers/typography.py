@@ -30,10 +30,16 @@ UNITS = "年月日位個个家名項项間间宗億亿萬万倍元歲岁次條�
 #: A number with its unit, or an ordinal (`第19位`), kept on one line.
 NUMBER_UNIT = re.compile(rf"第?\d[\d,.]*\s?[{UNITS}]+")
 NUMBER_AT_END = re.compile(rf"第?\d[\d,.]*\s?[{UNITS}]+$")
+#: A joining symbol (`人工智能+金融`, `Z/Yen`, `業務／產品`, `2025–2027`) with what it joins:
+#: no break on either side of it, and none before it (clreq: it never starts a line).
+JOINERS = "+\uff0b/\uff0f\u00b7\u30fb\u2027&\u2013"
+JOINED = re.compile(rf"(?=([{CJK_CHAR}A-Za-z0-9][{JOINERS}]+[{CJK_CHAR}A-Za-z0-9]?))")
+#: A paragraph's last two characters and the marks after them (with a joined word
+#: before them: `人工智能+金融」` ends as `能+金融」`).
+LAST_TWO = re.compile(rf"(?:[{CJK_CHAR}A-Za-z0-9][{JOINERS}]+)?[{CJK_CHAR}]{{2}}[{CLOSING}]*$")
+ADDRESS = re.compile(r"\S*(?:://|www\.)\S*")
 #: Two full-width marks in a row: the first is set half-width (an opening pair: the second).
 PUNCTUATION_PAIR = re.compile(rf"[{CLOSING}](?=[{CLOSING}{OPENING}])|(?<=[{OPENING}])[{OPENING}]")
-#: A paragraph's last two characters and the marks after them.
-LAST_TWO = re.compile(rf"[{CJK_CHAR}]{{2}}[{CLOSING}]*$")
 #: A straight quote, by whether it opens, as a curly one.
 CURLY = {
     ('"', True): "\u201c",
@@ -46,6 +52,8 @@ TAG = re.compile(r"(<[^>]+>)")
 CALL_START = re.compile(r'<(span) class="footnote"|<(sup) class="note-ref"')
 #: The end of a passage or of a run inside one (a heading's language span, a link).
 BLOCK_END = re.compile(r"</(p|dd|dt|li|td|th|figcaption|caption|h[1-6]|span|a)>")
+PASSAGE_END = re.compile(r"</(p|dd|dt|li|td|th|figcaption|caption|h[1-6])>")
+INLINE_END = re.compile(r"</(span|a|sup|em|strong|b|i)>")
 PASSAGE_START = re.compile(r"<(p|dd|dt|li|td|th|figcaption|caption|h[1-6])[\s>]")
 
 
@@ -68,7 +76,7 @@ def prepare(document: str) -> str:
             out.append(token)
             continue
         closing_next = index + 1 < len(tokens) and BLOCK_END.match(tokens[index + 1])
-        out.append(_text(token, bind_end=bool(closing_next)))
+        out.append(_text(token, bool(closing_next), _ends_passage(tokens, index)))
     return head + "".join(out)
 
 
@@ -79,25 +87,54 @@ class QuoteState:
         self.previous = " "
 
 
-def _text(escaped: str, bind_end: bool) -> str:
+def _ends_passage(tokens: list[str], index: int) -> bool:
+    """Whether the text at `tokens[index]` is the last of its passage (only closing
+    inline tags and empty text follow, up to the passage's end tag)."""
+    for after in range(index + 1, len(tokens)):
+        token = tokens[after]
+        if after % 2 == 0:
+            if token.strip():
+                return False
+        elif PASSAGE_END.match(token):
+            return True
+        elif not INLINE_END.match(token):
+            return False
+    return False
+
+
+def _text(escaped: str, bind_end: bool, passage_end: bool = False) -> str:
     if not escaped:
         return escaped
     text = html.unescape(escaped)
     tail = ""
     if bind_end and (match := LAST_TWO.search(text)):
         text, tail = text[: match.start()], text[match.start() :]
-    out = _marked(text)
+    out = _marked(text, passage_end and not tail)
     if tail:
-        out += f'<span class="nobr">{_marked(tail)}</span>'
+        out += f'<span class="nobr">{_marked(tail, passage_end)}</span>'
     return out
 
 
-def _marked(text: str) -> str:
-    """Escaped text with number-unit bindings and compressed punctuation pairs."""
+def _marked(text: str, passage_end: bool = False) -> str:
+    """Escaped text with number-unit bindings and compressed punctuation pairs; a
+    passage's last closing mark is set half-width too (clreq allows it at a line end,
+    and its blank half ends the passage anyway), so a bound tail such as `發布²⁰。`
+    fits the line before instead of leaving that line to be stretched into holes."""
     out = []
     position = 0
-    spans = [(m.start(), m.end(), "nobr") for m in NUMBER_UNIT.finditer(text)]
+    spans = _merged(
+        [(m.start(), m.end()) for m in NUMBER_UNIT.finditer(text)]
+        + [m.span(1) for m in JOINED.finditer(text) if not _in_address(text, m.start())]
+    )
     spans += [(m.start(), m.end(), "halt") for m in PUNCTUATION_PAIR.finditer(text)]
+    last = len(text.rstrip()) - 1
+    if (
+        passage_end
+        and last >= 0
+        and text[last] in CLOSING
+        and (last, last + 1, "halt") not in spans
+    ):
+        spans.append((last, last + 1, "halt"))
     spans.sort()
     for start, end, kind in spans:
         if start < position:  # a mark inside a number-unit run: leave it
@@ -107,6 +144,22 @@ def _marked(text: str) -> str:
         position = end
     out.append(html.escape(text[position:], quote=False))
     return "".join(out)
+
+
+def _in_address(text: str, index: int) -> bool:
+    """Whether `index` falls in a web address (its slashes are break points)."""
+    return any(m.start() <= index < m.end() for m in ADDRESS.finditer(text))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Overlapping no-break runs (`2024/2025年`, `A/B/C`) joined into one."""
+    out: list[tuple[int, int, str]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]), "nobr")
+        else:
+            out.append((start, end, "nobr"))
+    return out
 
 
 def _english(text: str, quotes: QuoteState) -> str:
@@ -156,11 +209,23 @@ def _bind_calls(tokens: list[str]) -> list[str]:
         out[index] = (
             '<span class="nobr">' + html.escape(before[len(before) - keep :] + space, quote=False)
         ) + out[index]
-        out[end] = out[end] + html.escape(after[:marks], quote=False) + "</span>"
+        out[end] = out[end] + _closing_marks(after[:marks], out, end) + "</span>"
         if end + 1 < len(out):
             out[end + 1] = html.escape(after[marks:], quote=False)
         index = end + 2
     return out
+
+
+def _closing_marks(marks: str, tokens: list[str], end: int) -> str:
+    """The marks after a call, escaped; the passage's last one half-width (see `_marked`)."""
+    rest = html.unescape(tokens[end + 1]) if end + 1 < len(tokens) else ""
+    last_of_passage = not rest[len(marks) :].strip() and _ends_passage(tokens, end + 1)
+    if marks and marks[-1] in CLOSING and last_of_passage:
+        return (
+            html.escape(marks[:-1], quote=False)
+            + f'<span class="halt">{html.escape(marks[-1], quote=False)}</span>'
+        )
+    return html.escape(marks, quote=False)
 
 
 def _closing(tokens: list[str], start: int, name: str) -> int:

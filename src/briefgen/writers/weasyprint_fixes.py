@@ -10,6 +10,9 @@ on the page of its call. The fix turns that one decision off, in the one
 function that makes it; if a WeasyPrint upgrade changes that code, the fix
 does nothing and says so, and the placement tests show whether it is still
 needed.
+
+The module also holds the Chinese justification patch (`justify_between_characters`,
+same kind of guard) and the tighter second setting used against a lone last page.
 """
 
 from __future__ import annotations
@@ -47,9 +50,17 @@ def keep_footnotes_with_their_calls() -> bool:
     return True
 
 
-#: Characters a justified Chinese line may stretch after (clreq §3.8, inter-character
-#: justification): ideographs, kana and full-width punctuation.
-CJK_RUN = re.compile("[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+#: Characters a justified Chinese line may stretch after (clreq, *Line adjustment*:
+#: inter-character justification): ideographs, kana and full-width punctuation.
+CJK_CHARS = "\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+#: How a justified line with Chinese in it is stretched, in em of its text (clreq:
+#: adjust the space between characters, never inside a Western word). The gaps after
+#: Chinese characters take the first HAN_ALONE; what is left is shared evenly with the
+#: spaces between the words of a Latin run, which grow by SPACE_LIMIT at most (a 0.22 em
+#: space of Noto Sans then stays under 0.6 em); the rest goes to the Chinese gaps alone.
+HAN_ALONE = 0.1
+SPACE_LIMIT = 0.3
 _justify_applied = False
 
 
@@ -57,54 +68,156 @@ def justify_between_characters() -> bool:
     """Let `text-align: justify` stretch Chinese lines between characters.
 
     WeasyPrint 70 justifies by widening spaces only, so a Chinese line (no spaces)
-    stays up to two characters short of the right edge. This counts each CJK
-    character as a place to stretch and gives it that share as Pango letter spacing
-    when the line is drawn. Guarded: if WeasyPrint's functions change shape, it
-    does nothing and says so; test_layout.py shows whether lines are flush.
+    stays up to two characters short of the right edge, and the spaces of a Latin
+    name in it open into holes. This replaces its `justify_line` for lines holding
+    Chinese: the gaps between Chinese characters (Pango letter spacing, with the
+    half gaps Pango drops at a text box's ends given back) and the word spaces get
+    the shares above, measured from Pango's own widths so the line ends flush.
+    Lines without Chinese are justified by WeasyPrint itself. Guarded: if the
+    patched functions change shape, it does nothing and says so; test_layout.py
+    and test_typography.py show whether lines are flush and even.
     """
     global _justify_applied
     if _justify_applied:
         return True
-    from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
-    original_count = inline.count_expandable_spaces
+    original_justify = inline.justify_line
     original_set_text = line_break.Layout.set_text
-    expected = ("box",), ("self", "text", "justify")
+    expected = ("context", "line", "extra_width"), ("self", "text", "justify")
     if (
-        tuple(inspect.signature(original_count).parameters),
+        tuple(inspect.signature(original_justify).parameters),
         tuple(inspect.signature(original_set_text).parameters),
-    ) != expected:
+    ) != expected or not hasattr(inline, "add_word_spacing"):
         LOGGER.warning("WeasyPrint changed: Chinese justification fix not applied")
         return False
 
-    def count_expandable_spaces(box):
-        count = original_count(box)
-        if isinstance(box, boxes.TextBox):
-            count += sum(len(run) for run in CJK_RUN.findall(box.text))
-        return count
-
     def set_text(self, text, justify=False):
         original_set_text(self, text, justify)
-        spacing = int(self.justification_spacing * line_break.TO_UNITS)
-        if not (justify and spacing and CJK_RUN.search(self.text)):
-            return
-        pango = line_break.pango
-        attributes = pango.pango_layout_get_attributes(self.layout)
-        if attributes == line_break.ffi.NULL:
-            attributes = line_break.ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-        for run in CJK_RUN.finditer(self.text):
-            attribute = pango.pango_attr_letter_spacing_new(spacing)
-            attribute.start_index = len(self.text[: run.start()].encode())
-            attribute.end_index = len(self.text[: run.end()].encode())
-            pango.pango_attr_list_change(attributes, attribute)
-        pango.pango_layout_set_attributes(self.layout, attributes)
+        spacing = int(getattr(self, "han_spacing", 0) * line_break.TO_UNITS)
+        if justify and spacing:
+            _letter_space_cjk(line_break, self, spacing)
 
-    inline.count_expandable_spaces = count_expandable_spaces
+    def justify_line(context, line, extra_width):
+        texts = _text_boxes(line)
+        if not any(CJK_RUN.search(box.text) for box in texts):
+            return original_justify(context, line, extra_width)
+        return _justify_mixed(context, line, texts, extra_width, line_break, inline)
+
+    inline.justify_line = justify_line
     line_break.Layout.set_text = set_text
     _justify_applied = True
     return True
+
+
+def _letter_space_cjk(line_break, layout, spacing: int) -> None:
+    """Letter-space the layout's CJK runs by `spacing` Pango units (Pango drops the
+    half spaces at the layout's ends, so a line's last character ends flush)."""
+    pango, text = line_break.pango, layout.text
+    attributes = pango.pango_layout_get_attributes(layout.layout)
+    if attributes == line_break.ffi.NULL:
+        attributes = line_break.ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    for run in CJK_RUN.finditer(text):
+        attribute = pango.pango_attr_letter_spacing_new(spacing)
+        attribute.start_index = len(text[: run.start()].encode())
+        attribute.end_index = len(text[: run.end()].encode())
+        pango.pango_attr_list_change(attributes, attribute)
+    pango.pango_layout_set_attributes(layout.layout, attributes)
+
+
+def _text_boxes(box) -> list:
+    """The text boxes of a line, in order (those WeasyPrint's justification moves)."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TextBox):
+        return [box]
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        return [
+            found
+            for child in box.children
+            if child.is_in_normal_flow()
+            for found in _text_boxes(child)
+        ]
+    return []
+
+
+def _justify_mixed(context, line, texts, extra_width, line_break, inline) -> None:
+    """Share `extra_width` between the Chinese gaps and the word spaces of the line."""
+    han_units = space_units = 0.0
+    size = line.style["font_size"]
+    for index, box in enumerate(texts):
+        # Pango's letter spacing is not quite linear for tiny values: probe with 1 em.
+        base = _stretched_width(context, box, 0, 0, line_break)
+        box.briefgen_gain = (
+            (_stretched_width(context, box, size, 0, line_break) - base) / size,
+            (_stretched_width(context, box, 0, size, line_break) - base) / size,
+        )
+        # Pango drops the half gap at each end of a box; between two boxes of the
+        # line (a no-break span, a call) it is given back here, so gaps stay even.
+        text = box.text.strip()
+        box.briefgen_edges = (
+            0.5 * bool(index and CJK_RUN.match(text)),
+            0.5 * bool(index < len(texts) - 1 and CJK_RUN.search(text[-1:])),
+        )
+        han_units += box.briefgen_gain[0] + sum(box.briefgen_edges)
+        space_units += box.briefgen_gain[1]
+    han, space = share(extra_width, han_units, space_units, size)
+    if han_units <= 0:  # a Latin line in a Chinese paragraph: WeasyPrint's own way
+        inline.add_word_spacing(context, line, extra_width / max(space_units, 1e-9), 0)
+        return
+    _move(context, line, han, space, 0, line_break)
+
+
+def share(extra: float, han_units: float, space_units: float, size: float) -> tuple[float, float]:
+    """The stretch of one Chinese gap and of one word space (see HAN_ALONE)."""
+    if han_units <= 0:
+        return 0.0, extra / space_units if space_units else 0.0
+    alone = HAN_ALONE * size
+    if extra <= han_units * alone:
+        return extra / han_units, 0.0
+    space = min((extra - han_units * alone) / (han_units + space_units), SPACE_LIMIT * size)
+    space = space if space_units else 0.0
+    return (extra - space_units * space) / han_units, space
+
+
+def _stretched_width(context, box, han: float, space: float, line_break) -> float:
+    layout = line_break.create_layout(box.text, box.style, context, None, space)
+    layout.han_spacing = han
+    layout.set_text(layout.text, justify=True)
+    line, _ = layout.get_first_line()
+    return line_break.line_size(line, box.style)[0]
+
+
+def _move(context, box, han: float, space: float, x_advance: float, line_break) -> float:
+    """WeasyPrint's `add_word_spacing`, with a Chinese gap and a word space apart."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TextBox):
+        lead, tail = (han * edge for edge in getattr(box, "briefgen_edges", (0.0, 0.0)))
+        box.position_x += x_advance + lead
+        gain_han, gain_space = getattr(box, "briefgen_gain", (0.0, 0.0))
+        extra = gain_han * han + gain_space * space
+        box.width += tail
+        x_advance += lead + tail
+        if extra:
+            box.justification_spacing = space
+            layout = line_break.create_layout(box.text, box.style, context, None, space)
+            layout.han_spacing = han
+            layout.deactivate()
+            box.pango_layout = layout
+            box.width += extra
+            x_advance += extra
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        before = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = _move(context, child, han, space, x_advance, line_break)
+        box.width += x_advance - before
+    else:
+        box.translate(x_advance, 0)
+    return x_advance
 
 
 #: A second, tighter setting, used only when the first leaves a figure or a table

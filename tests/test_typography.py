@@ -1,0 +1,260 @@
+"""Chinese typesetting (issue 16, clreq): mixed Chinese–Latin justification read
+back from the PDFs, and the line-breaking bindings of writers/typography.py.
+
+The read-back tests reuse test_layout.py's glyph reader (pdfplumber) and its
+`pdfs` fixture, so `BRIEFGEN_LAYOUT_DIR` points them at an existing build too.
+
+Bounds, from measuring the general zh-Hant, zh-Hans and bilingual PDFs of the
+three briefs (Noto Sans CJK, body text 10.5 pt; /tmp/cjk/measure.py in the report):
+- a word space of a Latin run is 0.22 em unstretched; before this fix a justified
+  line widened it to 0.92 em (fintech-2030.bilingual p10, `China  Development`).
+  0.6 em stays visibly a word space, not a hole; the justification adds at most
+  0.3 em (`SPACE_LIMIT`), so a space reaches 0.52 em at most.
+- a gap between two Han characters is 0.00–0.21 em in the single-column editions
+  (0.70 em before, on that p10 line). HAN_GAP = 0.35 em: beyond a third of an em
+  a Chinese reader sees a word break that Chinese does not have. The stretch rule
+  puts what the spaces cannot take between the Han characters, so a line with few
+  Han gaps can exceed it; the p10 line was one (its paragraph's bound tail
+  `發布²⁰。` missed it), which the half-width final mark now avoids. A line whose
+  next line starts with an unbreakable unit wider than its whole stretch
+  (`「Ensemble」` after a 10-character bilingual column line: 0.72 em) cannot be
+  helped by sharing the stretch differently; the test names that case and lets
+  it pass, as it is WeasyPrint's greedy line breaking, not the justification.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from test_layout import assert_none, pdfs, where  # noqa: F401 (pdfs: a fixture)
+
+from briefgen.writers import typography, weasyprint_fixes
+
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+LATIN = re.compile(r"[A-Za-z]")
+SPACE_MAX = 0.6
+HAN_GAP = 0.35
+
+
+def _chinese(path) -> bool:
+    return ".en." not in path.name
+
+
+def _gaps(line):
+    """(Latin word spaces, Han–Han gaps) of a line in em, Latin ones inside a run."""
+    glyphs = [g for g in line.glyphs if g.text.strip() and not g.call]
+    spaces, han = [], []
+    for before, after in itertools.pairwise(glyphs):
+        gap = (after.x0 - before.x1) / line.size
+        if LATIN.match(before.text) and LATIN.match(after.text):
+            spaces.append(gap)
+        elif HAN.match(before.text) and HAN.match(after.text):
+            han.append((gap, before.text + after.text))
+    return spaces, han
+
+
+@pytest.mark.slow
+def test_mixed_chinese_lines_are_evenly_justified(pdfs):  # noqa: F811
+    """In a justified Chinese line, a Latin run's word spaces stay under 0.6 em and the
+    Han gaps under HAN_GAP, unless the line could not take the next line's first unit."""
+
+    def check(path, page):
+        if not _chinese(path):
+            return
+        for line in page.lines:
+            body = 10 <= line.size <= 11
+            if not body or sum(bool(HAN.match(g.text)) for g in line.glyphs) < 2:
+                continue
+            spaces, han = _gaps(line)
+            widest = max(spaces, default=0.0)
+            if widest > SPACE_MAX:
+                yield where(path, page, f"a {widest:.2f} em word space: {line.text[:30]!r}")
+            if max((gap for gap, _ in han), default=0.0) <= HAN_GAP or _overfull_unit(line):
+                continue
+            for gap, pair in han:
+                if gap > HAN_GAP:
+                    yield where(path, page, f"{pair!r} {gap:.2f} em apart: {line.text[:30]!r}")
+
+    assert_none(pdfs, check)
+
+
+OPENING = set("（「『《〈【〔｛“‘")
+DIGIT = re.compile(r"[0-9]")
+
+
+def _overfull_unit(line) -> bool:
+    """Whether the next line starts with an unbreakable unit (`「Ensemble」`,
+    `（2025年），`) wider than this line's whole stretch: the line could not take it,
+    so its gaps are a line-breaking matter (WeasyPrint breaks greedily), not one of
+    how the stretch is shared."""
+    nxt = line.following
+    if nxt is None:
+        return False
+    glyphs = [g for g in nxt.glyphs if not g.call]
+    unit = glyphs[:1]
+    for before, glyph in itertools.pairwise(glyphs):
+        joined = before.text in OPENING or (DIGIT.match(before.text) and HAN.match(glyph.text))
+        word = LATIN.match(before.text) and LATIN.match(glyph.text)
+        space = glyph.x0 - before.x1 > 0.15 * nxt.size
+        starts = HAN.match(glyph.text) or glyph.text in OPENING or word
+        if starts and not joined and (not word or space):
+            break
+        unit.append(glyph)
+    stretch = (line.x1 - line.x0) - sum(g.x1 - g.x0 for g in line.glyphs)
+    return sum(g.x1 - g.x0 for g in unit) > stretch
+
+
+def test_a_hole_in_a_latin_run_is_measured():
+    """The read-back above sees a hole: a glyph list with a 0.9 em space fails it."""
+    from test_layout import Glyph, Line
+
+    def glyph(text, x0):
+        return Glyph(text, x0, x0 + (10.5 if HAN.match(text) else 5), 0, 10, 10, 10.5, ("P",))
+
+    line = Line([glyph("的", 0), glyph("a", 11), glyph("b", 16), glyph("c", 30.5)], 10, 10.5)
+    spaces, _ = _gaps(line)
+    assert max(spaces) > SPACE_MAX
+
+
+JOINERS = set("+\uff0b/\uff0f\u00b7\u30fb\u2027&\u2013")
+JOINABLE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]")
+
+
+@pytest.mark.slow
+def test_no_line_breaks_at_a_joining_symbol(pdfs):  # noqa: F811
+    """clreq: `人工智能+金融`, `Z/Yen` are not split; no line starts with `+ / · & –`."""
+
+    def check(path, page):
+        for line in page.lines:
+            first, last = line.glyphs[0], line.glyphs[-1]
+            if first.text in JOINERS and "Lbl" not in first.roles:  # not a list's bullet
+                yield where(path, page, f"line starts with {first.text!r}: {line.text[:12]!r}")
+            nxt = line.following
+            if (
+                last.text in JOINERS
+                and len(line.glyphs) > 1
+                and JOINABLE.match(line.glyphs[-2].text)
+                and nxt is not None
+                and JOINABLE.match(nxt.glyphs[0].text)
+            ):
+                yield where(path, page, f"break after {last.text!r}: {line.text[-8:]!r}")
+
+    assert_none(pdfs, check)
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("推出「人工智能+金融」的", "能+金"),
+        ("人工智能＋金融", "能＋金"),
+        ("英國的Z/Yen及", "Z/Y"),
+        ("金融科技業務／產品開發", "務／產"),
+        ("中國·香港", "國·香"),
+        ("R&amp;D", "R&amp;D"),
+        ("2025–2027年", "5–2027年"),
+        ("逾1,200+家", "0+家"),
+    ],
+)
+def test_joining_symbols_are_bound_to_their_neighbours(text, bound):
+    """The symbol and the characters on both sides sit in one no-break span."""
+    out = typography.prepare(f"<html><body><p>{text}</p></body></html>")
+    assert f'<span class="nobr">{bound}</span>' in out, out
+
+
+def test_addresses_keep_their_break_points():
+    out = typography.prepare(
+        "<html><body><p>見 https://www.hkma.gov.hk/eng/a/b 。</p></body></html>"
+    )
+    assert "nobr" not in out.split("https")[1].split("。")[0], out
+
+
+#: Han gaps within one justified line differ by at most this (em). Measured: 0.10
+#: before the mixed-line rule, 0.32 with it while the gaps at no-break spans and
+#: calls were lost (Pango drops the half gap at each end of a text box), 0.11 after.
+HAN_GAP_SPREAD = 0.15
+
+
+@pytest.mark.slow
+def test_han_gaps_are_even_within_a_line(pdfs):  # noqa: F811
+    """A no-break span (`2024年`, `第14位`) or a call does not close its gaps."""
+
+    def check(path, page):
+        if not _chinese(path):
+            return
+        for line in page.lines:
+            if not (10 <= line.size <= 11) or line.following is None:
+                continue
+            gaps = [gap for gap, _ in _gaps(line)[1]]
+            if len(gaps) >= 3 and max(gaps) - min(gaps) > HAN_GAP_SPREAD:
+                spread = max(gaps) - min(gaps)
+                yield where(path, page, f"Han gaps differ by {spread:.2f} em: {line.text[:24]!r}")
+
+    assert_none(pdfs, check)
+
+
+def test_a_passages_last_mark_is_half_width():
+    """`發布²⁰。` at a paragraph's end takes 0.5 em less, so it can share the line
+    before; a mark inside the paragraph keeps its full width."""
+    call = '<span class="footnote">1</span>'
+    out = typography.prepare(f"<html><body><p>聯合發布{call}。</p><p>甲乙。丙丁{call}。戊己</p>")
+    first, second = out.split("</p>")[:2]
+    assert first.endswith('<span class="halt">。</span></span>'), first
+    assert "halt" not in second, second
+    out = typography.prepare("<html><body><li>甲乙丙「丁戊」。</li></body></html>")
+    assert '<span class="halt">。</span>' in out, out
+
+
+def test_the_stretch_goes_to_han_gaps_first_and_spaces_are_bounded():
+    """`share`: Han gaps alone up to HAN_ALONE, then shared, spaces at most SPACE_LIMIT."""
+    size = 10.0
+    assert weasyprint_fixes.share(5.0, 10, 3, size) == (0.5, 0.0)  # 0.05 em each
+    han, space = weasyprint_fixes.share(26.0, 10, 2, size)  # 0.1 em, then 16 pt shared
+    assert space == pytest.approx(16 / 12) and han == pytest.approx(1.0 + 16 / 12)
+    han, space = weasyprint_fixes.share(40.0, 2, 3, size)  # spaces capped
+    assert space == pytest.approx(weasyprint_fixes.SPACE_LIMIT * size)
+    assert han == pytest.approx((40.0 - 3 * space) / 2)
+
+
+def test_the_justification_patch_stands_down_if_weasyprint_changed(monkeypatch, caplog):
+    from weasyprint.layout import inline
+
+    def justify_line(context, line, extra_width, new_argument=None):
+        return None
+
+    monkeypatch.setattr(weasyprint_fixes, "_justify_applied", False)
+    monkeypatch.setattr(inline, "justify_line", justify_line)
+    assert weasyprint_fixes.justify_between_characters() is False
+    assert inline.justify_line is justify_line
+    assert "not applied" in caplog.text
+
+
+@pytest.mark.slow
+def test_patched_justification_ends_mixed_lines_flush():
+    """Rendered directly: a justified line with a Latin name, with or without a space
+    between the scripts, ends at the right edge and keeps its word spaces narrow."""
+    import io
+
+    import pdfplumber
+    import weasyprint
+
+    assert weasyprint_fixes.justify_between_characters()
+    page = """<html lang="zh-Hant"><style>@page { size: 200pt 200pt; margin: 10pt }
+    p { font: 10pt 'Noto Sans CJK HK'; text-align: justify; width: 150pt; margin: 0 }</style>
+    <p>金融科技發展的 China Development Institute——聯合發布金融科技發展報告。</p>
+    <p>金融科技發展的China Development Institute——聯合發布金融科技發展報告。</p>"""
+    with pdfplumber.open(io.BytesIO(weasyprint.HTML(string=page).write_pdf())) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    rows: dict[float, list] = {}
+    for char in chars:
+        rows.setdefault(round(char["top"]), []).append(char)
+    lines = [sorted(row, key=lambda c: c["x0"]) for _, row in sorted(rows.items())]
+    justified = [line for line in lines if line[-1]["text"] != "。"]  # not a last line
+    assert len(justified) == 4
+    for line in justified:
+        width = line[-1]["x1"] - line[0]["x0"]  # the body's own margin moves the start
+        assert abs(width - 150) < 0.5, "".join(c["text"] for c in line)
+        for before, after in itertools.pairwise(line):
+            if LATIN.match(before["text"]) and LATIN.match(after["text"]):
+                assert after["x0"] - before["x1"] < SPACE_MAX * 10

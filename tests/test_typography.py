@@ -206,6 +206,16 @@ def test_a_passages_last_mark_is_half_width():
     assert '<span class="halt">。</span>' in out, out
 
 
+def test_a_closing_bracket_after_a_latin_run_is_half_width():
+    """「Ensemble」 is set 0.5 em narrower, so it fits the end of a narrow line instead of
+    leaving that line stretched (fintech-2030.bilingual p7 was at 0.72 em gaps);
+    brackets round Chinese text keep their full width."""
+    out = typography.prepare("<html><body><p>交易的「Ensemble」項目，「金融科技」（HKMA）計劃</p>")
+    assert '「Ensemble<span class="halt">」</span>' in out, out
+    assert '（HKMA<span class="halt">）</span>' in out, out
+    assert "「金融科技" in out, out  # (its 」 is halved as the first of the pair 」（)
+
+
 def test_the_stretch_goes_to_han_gaps_first_and_spaces_are_bounded():
     """`share`: Han gaps alone up to HAN_ALONE, then shared, spaces at most SPACE_LIMIT."""
     size = 10.0

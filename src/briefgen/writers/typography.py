@@ -40,6 +40,11 @@ LAST_TWO = re.compile(rf"(?:[{CJK_CHAR}A-Za-z0-9][{JOINERS}]+)?[{CJK_CHAR}]{{2}}
 ADDRESS = re.compile(r"\S*(?:://|www\.)\S*")
 #: Two full-width marks in a row: the first is set half-width (an opening pair: the second).
 PUNCTUATION_PAIR = re.compile(rf"[{CLOSING}](?=[{CLOSING}{OPENING}])|(?<=[{OPENING}])[{OPENING}]")
+#: A closing bracket after a Latin run (「Ensemble」, （HKMA）) is set half-width: full
+#: width, 「Ensemble」 is too wide for the end of a narrow line, which is then stretched
+#: into holes (clreq's push-in would squeeze this mark). The opening one keeps its
+#: width: at a line start, half-width would set it past the margin.
+LATIN_BRACKET = re.compile(r"(?<=[A-Za-z.])[」』）]")
 #: A straight quote, by whether it opens, as a curly one.
 CURLY = {
     ('"', True): "\u201c",
@@ -127,6 +132,11 @@ def _marked(text: str, passage_end: bool = False) -> str:
         + [m.span(1) for m in JOINED.finditer(text) if not _in_address(text, m.start())]
     )
     spans += [(m.start(), m.end(), "halt") for m in PUNCTUATION_PAIR.finditer(text)]
+    spans += [
+        (m.start(), m.end(), "halt")
+        for m in LATIN_BRACKET.finditer(text)
+        if (m.start(), m.end(), "halt") not in spans
+    ]
     last = len(text.rstrip()) - 1
     if (
         passage_end

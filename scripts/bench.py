@@ -89,8 +89,11 @@ def preview_state(url: str, name: str | None = None) -> dict:
     return chosen[0] if chosen else {"version": 0, "status": "loading"}
 
 
-def wait_for_version(url: str, version: int, name: str | None = None, timeout=300) -> dict:
-    """Wait, on the page's own event stream, until the edition reaches `version`.
+def wait_for_version(
+    url: str, version: int, name: str | None = None, timeout=300, final: bool = False
+) -> dict:
+    """Wait, on the page's own event stream, until the edition reaches `version` (with
+    `final`, in its made-up layout, not the first draft of an edit).
 
     Listening instead of polling: a poll every few milliseconds would take the
     preview's CPU from the build it is timing.
@@ -100,7 +103,9 @@ def wait_for_version(url: str, version: int, name: str | None = None, timeout=30
     with urlopen(url + "events", timeout=timeout) as events:
         while True:
             edition = preview_state(url, name)
-            if edition["version"] >= version or edition["status"] == "error":
+            if edition["status"] == "error":
+                return edition
+            if edition["version"] >= version and not (final and edition.get("draft")):
                 return edition
             while not events.readline().startswith(b"data:"):
                 pass
@@ -146,7 +151,7 @@ def time_preview(project: Path, edits: int = 5) -> dict:
         name = f"general/{chosen}.en.pdf"
         brief = project / "content" / f"{chosen}.yaml"
         original = brief.read_text(encoding="utf-8")
-        totals, weasyprint, cpu, reading = [], [], [], []
+        totals, weasyprint, cpu, reading, finals = [], [], [], [], []
         for number in range(edits):
             # Words, not digits: a digit in one language only is a content error.
             edited = edited_paragraph(original, f"edit {'abcdefghij'[number]}")
@@ -159,6 +164,9 @@ def time_preview(project: Path, edits: int = 5) -> dict:
             weasyprint.append(edition["timings"]["pdf"])
             cpu.append(edition["timings"]["cpu"])
             reading.append(edition["timings"]["read"])
+            # then the made-up layout of the same edit, before the next edit
+            wait_for_version(url, number + 2, name, final=True)
+            finals.append(time.perf_counter() - started)
             time.sleep(0.3)  # let the watcher settle before the next edit
     finally:
         process.terminate()
@@ -167,6 +175,8 @@ def time_preview(project: Path, edits: int = 5) -> dict:
     total, layout = median(totals), median(weasyprint)
     return {
         "preview_edit_seconds": round(total, 2),
+        # the same edit in its final page make-up (tighter setting, figures fitted)
+        "preview_final_seconds": round(median(finals), 2),
         "preview_weasyprint_seconds": round(layout, 2),
         "preview_weasyprint_share": round(layout / total, 2),
         "preview_pages": pages,
@@ -201,7 +211,8 @@ def loop_measures(project: Path) -> tuple[dict, list[tuple[str, str, str]]]:
         (
             "preview edit to page",
             f"{preview['preview_edit_seconds']:.2f} s",
-            f"target < {LOOP_TARGETS['preview_edit_seconds']} s; one paragraph, "
+            f"target < {LOOP_TARGETS['preview_edit_seconds']} s; one paragraph, first layout; "
+            f"made up {preview['preview_final_seconds']:.2f} s; "
             f"{preview['preview_pages']} pages; WeasyPrint "
             f"{preview['preview_weasyprint_seconds']:.2f} s "
             f"({preview['preview_weasyprint_share']:.0%}); re-read + rebuild CPU "

@@ -151,6 +151,9 @@ def test_the_browser_shows_an_edit_an_error_and_keeps_the_last_pdf(tmp_path):
             expect(edition).to_have_attribute("data-version", "2")
             edition.locator("summary").click()
             expect(edition.locator(".text")).to_contain_text("9,876+")
+            # The first layout is shown at once; the made-up one replaces it.
+            expect(edition).to_have_attribute("data-draft", "false")
+            assert edition.locator("iframe").get_attribute("src").endswith("v=2")
 
             text = brief.read_text(encoding="utf-8")
             brief.write_text(text.replace("as_of: 2025", "as_of: someday 2025", 1), "utf-8")
@@ -177,7 +180,7 @@ def test_an_editors_temporary_file_is_not_read_as_a_brief(tmp_path):
     previewer = previewer_over(tmp_path, ["a"])
     read: list[str] = []
     previewer._reload_brief = lambda name, editions: read.append(name) or True  # type: ignore[method-assign]
-    previewer.build = lambda editions, reading=(0.0, 0.0): None  # type: ignore[method-assign]
+    previewer.build = lambda editions, reading=(0.0, 0.0), draft_first=False: None  # type: ignore[method-assign]
     content = tmp_path / "content"
     previewer.apply([content / "sedIRBJ5r", content / "a.yaml"])  # what `sed -i` leaves
     assert read == ["a"]

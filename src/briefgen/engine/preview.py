@@ -41,6 +41,8 @@ class Edition:
     job: Job
     version: int = 0  #: how many good builds; 0 while none has succeeded
     status: str = "waiting"  #: waiting, building, ok, error
+    #: The PDF shown is the quick first layout of an edit; the made-up one follows.
+    draft: bool = False
     errors: list[str] = field(default_factory=list)
     text: str = ""  #: the plain text of the last good build, for the page's text view
     timings: dict[str, float] = field(default_factory=dict)
@@ -182,19 +184,25 @@ class Previewer:
             failed = {name for name in sorted(briefs) if not self._reload_brief(name, editions)}
             editions = [edition for edition in editions if edition.job.brief not in failed]
         reading = (time.perf_counter() - started, time.thread_time() - cpu)
-        self.build(editions, reading)
+        self.build(editions, reading, draft_first=True)
 
     # -- building ------------------------------------------------------------
 
     def build(
-        self, editions: list[Edition] | None = None, reading: tuple[float, float] = (0.0, 0.0)
+        self,
+        editions: list[Edition] | None = None,
+        reading: tuple[float, float] = (0.0, 0.0),
+        draft_first: bool = False,
     ) -> None:
         """Render each edition's PDF; a failure keeps the previous PDF in place.
 
         `reading`: the wall and CPU seconds spent re-reading the edited files, which
-        the timings include.
+        the timings include. With `draft_first` (after an edit), each edition is
+        first served as its first layout, then again once the page make-up (a
+        tighter setting for a lone last page, figures fitted into holes: up to four
+        layouts in all) is done, so an edit shows in one layout's time.
         """
-        from briefgen.writers.pdf import require_fonts, write_pdf
+        from briefgen.writers.pdf import require_fonts
 
         assert self.loaded is not None
         loaded = self.loaded
@@ -208,9 +216,7 @@ class Previewer:
                 page = render_job_html(loaded, edition.job, self.out)
                 require_fonts(page, str(self.project.audience_dir(edition.job.audience)))
                 timings["html"] = time.perf_counter() - started
-                assets = [loaded.project.templates, chart_cache(self.out)]
-                with atomic_output(edition.job.target(self.out)) as temporary:
-                    warnings = write_pdf(page, loaded.project.templates, assets, temporary)
+                warnings = self._write(edition, page, make_up=not draft_first)
                 timings["pdf"] = time.perf_counter() - started - timings["html"]
             except BriefgenError as error:
                 with self.lock:
@@ -224,13 +230,33 @@ class Previewer:
             timings["cpu"] = time.thread_time() - cpu + reading[1]
             for warning in warnings:
                 self.log(f"{edition.name}: warning: {warning}")
-            with self.lock:
-                edition.status, edition.errors = "ok", []
+            self._publish(edition, page, timings, draft=draft_first)
+            if draft_first:
+                self._write(edition, page, make_up=True)
+                timings["final"] = time.perf_counter() - started
+                self._publish(edition, page, timings, draft=False)
+
+    def _write(self, edition: Edition, page: str, make_up: bool) -> list[str]:
+        from briefgen.writers.pdf import write_pdf
+
+        assert self.loaded is not None
+        templates = self.loaded.project.templates
+        assets = [templates, chart_cache(self.out)]
+        with atomic_output(edition.job.target(self.out)) as temporary:
+            return write_pdf(page, templates, assets, temporary, make_up=make_up)
+
+    def _publish(self, edition: Edition, page: str, timings: dict, draft: bool) -> None:
+        """Serve the PDF just written: a new version, unless it is the made-up layout of
+        the draft already served (same content: the page swaps the PDF in place)."""
+        with self.lock:
+            if not (edition.draft and not draft and edition.status == "ok"):
                 edition.version += 1
-                edition.text = plain_text(page)
-                edition.timings = {key: round(value, 3) for key, value in timings.items()}
-            self.log(f"built  {edition.name}  ({timings['total']:.2f} s)")
-            self._changed()
+            edition.status, edition.errors, edition.draft = "ok", [], draft
+            edition.text = plain_text(page)
+            edition.timings = {key: round(value, 3) for key, value in timings.items()}
+        stage = "draft" if draft else "built "
+        self.log(f"{stage} {edition.name}  ({timings.get('final', timings['total']):.2f} s)")
+        self._changed()
 
     def _changed(self) -> None:
         with self.lock:
@@ -248,6 +274,7 @@ class Previewer:
                         "name": edition.name,
                         "status": edition.status,
                         "version": edition.version,
+                        "draft": edition.draft,
                         "errors": edition.errors,
                         "timings": edition.timings,
                         "pdf": pdf_url(edition),
@@ -260,7 +287,7 @@ class Previewer:
 
 def pdf_url(edition: Edition) -> str:
     # The version in the query makes the browser fetch the new PDF, not its cached copy.
-    return f"/pdf/{edition.name}?v={edition.version}"
+    return f"/pdf/{edition.name}?v={edition.version}" + ("-draft" if edition.draft else "")
 
 
 class _TextOf(HTMLParser):
@@ -323,9 +350,10 @@ def index_page(state: dict) -> str:
         name = html.escape(edition["name"])
         parts = [
             f'<section class="edition" data-name="{name}" data-status="{edition["status"]}" '
-            f'data-version="{edition["version"]}">',
+            f'data-version="{edition["version"]}" data-draft="{str(edition["draft"]).lower()}">',
             f'<h2>{name} <span class="status">{edition["status"]}</span>'
             + (f" {edition['timings']['total']:.2f} s" if edition["status"] == "ok" else "")
+            + (" (first layout; the page make-up follows)" if edition["draft"] else "")
             + "</h2>",
         ]
         parts += [f'<p class="error">{html.escape(line)}</p>' for line in edition["errors"]]

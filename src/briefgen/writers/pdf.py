@@ -84,6 +84,7 @@ def write_pdf(
     allowed_roots: list[Path],
     target: Path,
     shrink_fonts: bool | FontShrinker = True,
+    make_up: bool = True,
 ) -> list[str]:
     """Render `html` to the PDF file `target`; return warnings worth showing the user.
     With `shrink_fonts` (off only to measure it), the CJK fonts keep just the glyphs
@@ -99,14 +100,16 @@ def write_pdf(
         source = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
         options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
         document, layout = source.render(**options), dict(options)
-        for style in tighter_styles() if lone_last_page(document) else []:
+        # Without `make_up` (the preview's quick first draft), the first layout is kept.
+        for style in tighter_styles() if make_up and lone_last_page(document) else []:
             # a figure or table alone on the last page: set tighter, least change first
             tighter = source.render(stylesheets=[CSS(string=style)], **options)
             if len(tighter.pages) < len(document.pages):
                 document, layout = tighter, {**options, "stylesheets": [CSS(string=style)]}
                 if not lone_last_page(document):  # else one step tighter still
                     break
-        document = fit_figures(source, document, **layout)  # on the pages as they will be
+        if make_up:
+            document = fit_figures(source, document, **layout)  # on the pages as they will be
         finisher = shrink_fonts if isinstance(shrink_fonts, FontShrinker) else None
         if shrink_fonts is True:
             finisher = FontShrinker()

@@ -188,6 +188,16 @@ def time_preview(project: Path, edits: int = 5) -> dict:
     }
 
 
+def host_loop_seconds() -> float:
+    """The best of three runs of `sum(range(10**7))` in this interpreter."""
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(range(10**7))
+        runs.append(time.perf_counter() - started)
+    return round(min(runs), 3)
+
+
 def loop_measures(project: Path) -> tuple[dict, list[tuple[str, str, str]]]:
     """The authoring loop (#18): `briefgen check` and the preview's edit-to-page time."""
     checks = time_check(project)
@@ -199,6 +209,9 @@ def loop_measures(project: Path) -> tuple[dict, list[tuple[str, str, str]]]:
     }
     # Other processes on a shared machine slow every figure: say how busy it was.
     report["load_average_1min"] = round(os.getloadavg()[0], 2)
+    # A shared host's speed drifts by half from one hour to the next: a fixed pure-
+    # Python loop, timed beside the figures, tells runs on a slow hour from slow code.
+    report["host_loop_seconds"] = host_loop_seconds()
     rows = [
         (
             "briefgen check",
@@ -217,6 +230,11 @@ def loop_measures(project: Path) -> tuple[dict, list[tuple[str, str, str]]]:
             f"{preview['preview_weasyprint_seconds']:.2f} s "
             f"({preview['preview_weasyprint_share']:.0%}); re-read + rebuild CPU "
             f"{preview['preview_rebuild_cpu_seconds']:.2f} s",
+        ),
+        (
+            "host speed",
+            f"{report['host_loop_seconds']:.3f} s",
+            f"sum(range(10**7)), best of 3; load average {report['load_average_1min']}",
         ),
     ]
     return report, rows

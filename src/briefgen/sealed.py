@@ -103,3 +103,14 @@ def write_sealed(path: Path, body: bytes) -> None:
             temporary.write_bytes(blob)
     except OSError:
         pass
+
+
+def prune(folder: Path, pattern: str, keep: int) -> None:
+    """Remove all but the `keep` newest cache files matching `pattern`, so that a cache
+    keyed by content does not grow with every edit."""
+    try:
+        entries = sorted(folder.glob(pattern), key=lambda path: path.stat().st_mtime)
+        for stale in entries[:-keep]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from types import CodeType
 
-from briefgen.sealed import read_sealed, write_sealed
+from briefgen.sealed import prune, read_sealed, write_sealed
 
 #: Changes when the stored format does.
 FORMAT = "briefgen-template-code-1"
@@ -69,9 +69,4 @@ class CodeCache:
         self, source: str, name: str | None, filename: str | None, defer: bool, code: CodeType
     ) -> None:
         write_sealed(self._file(source, name, filename, defer), marshal.dumps(code))
-        try:
-            entries = sorted(self.folder.glob("*.code"), key=lambda p: p.stat().st_mtime)
-            for stale in entries[:-MAX_ENTRIES]:
-                stale.unlink(missing_ok=True)
-        except OSError:
-            pass
+        prune(self.folder, "*.code", MAX_ENTRIES)

@@ -27,7 +27,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from briefgen.errors import Problem
 from briefgen.limits import MAX_STATE_BYTES
-from briefgen.sealed import read_sealed, write_sealed
+from briefgen.sealed import prune, read_sealed, write_sealed
 
 #: Changes when the stored format does.
 FORMAT = "briefgen-parsed-1"
@@ -143,15 +143,7 @@ class ParseCache:
         kept = [[str(p.path), p.line, p.col, p.message, p.hint, p.severity] for p in problems]
         body = json.dumps({"data": tree, "problems": kept}, ensure_ascii=False)
         write_sealed(self._file(path, raw), body.encode("utf-8"))
-        self._prune()
-
-    def _prune(self) -> None:
-        try:
-            entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
-            for stale in entries[:-MAX_ENTRIES]:
-                stale.unlink(missing_ok=True)
-        except OSError:
-            pass
+        prune(self.folder, "*.json", MAX_ENTRIES)
 
 
 #: The cache parse_yaml consults, set for the length of one check or build.

@@ -23,12 +23,21 @@ ROOT = Path(__file__).resolve().parents[1]
 BRIEFGEN = Path(sys.executable).parent / "briefgen"
 TARGETS = {"noop_seconds": 0.3, "peak_memory_mb": 600, "pdf_kb": 400}
 LOOP_TARGETS = {"preview_edit_seconds": 1.5, "check_seconds": 0.5}
+#: The environment of every timed command. A user's Python keeps compiled bytecode; a
+#: shell that turns that off (as some sandboxes do) would time the compiling of
+#: briefgen's own modules on every run.
+USER_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 def run_build(project: Path) -> tuple[float, str]:
     started = time.perf_counter()
     result = subprocess.run(
-        [str(BRIEFGEN), "build"], cwd=project, capture_output=True, text=True, check=False
+        [str(BRIEFGEN), "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=USER_ENV,
     )
     seconds = time.perf_counter() - started
     if result.returncode != 0:
@@ -45,15 +54,12 @@ def time_check(project: Path, runs: int = 3) -> dict[str, float]:
     checks each after a one-paragraph edit to a brief (the figure the target is
     for), the median of `runs` repeats with nothing changed, and the first run
     with nothing kept in build/.cache/."""
-    # A user's Python keeps compiled bytecode; a shell that turns that off (as
-    # some sandboxes do) would time the compiling of briefgen's own modules.
-    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
     def once() -> tuple[float, float]:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(
-            [str(BRIEFGEN), "check"], cwd=project, capture_output=True, check=False, env=env
+            [str(BRIEFGEN), "check"], cwd=project, capture_output=True, check=False, env=USER_ENV
         )
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -137,7 +143,12 @@ def time_preview(project: Path, edits: int = 5) -> dict:
     out = project / "preview"
     command = [str(BRIEFGEN), "preview", "--port", "0", "--out", str(out)]
     process = subprocess.Popen(
-        command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        command,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=USER_ENV,
     )
     try:
         assert process.stdout is not None
@@ -420,7 +431,12 @@ def timed_briefgen(project: Path, *args: str) -> tuple[float, float]:
     """Wall and CPU seconds (the command and its worker processes) of one command."""
     cpu, started = cpu_of_children(), time.perf_counter()
     result = subprocess.run(
-        [str(BRIEFGEN), *args], cwd=project, capture_output=True, text=True, check=False
+        [str(BRIEFGEN), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=USER_ENV,
     )
     if result.returncode != 0:
         sys.exit(f"bench: briefgen {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")

@@ -13,7 +13,7 @@ import decimal
 import os
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +21,8 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
 from briefgen.edition.simplified import to_simplified
-from briefgen.errors import ContentError
-from briefgen.project.document import read_yaml
+from briefgen.errors import ContentError, Problem
+from briefgen.project.document import Document, read_yaml
 
 
 @dataclass(frozen=True)
@@ -102,25 +102,8 @@ class Messages:
         #: the project's zh-Hans converter (with its phrase list), given by the loader
         self.simplify = simplify
         self._catalogue: dict[str, dict[str, str]] = {}
-        problems = []
-        if not isinstance(document.data, dict):
-            raise ContentError(
-                [
-                    document.problem(
-                        [], "the catalogue is not a mapping", "write key: {en: …, zh-Hant: …}"
-                    )
-                ]
-            )
-        for key, texts in document.data.items():
-            if not isinstance(texts, dict):
-                problems.append(
-                    document.problem(
-                        [key],
-                        f"message '{key}' is not a mapping of languages",
-                        "write {en: …, zh-Hant: …}",
-                    )
-                )
-                continue
+        problems: list[Problem] = []
+        for key, texts in _entries(document, "the catalogue", problems, empty_ok=True):
             missing = [lang for lang in AUTHORED if not (texts or {}).get(lang)]
             if missing:
                 problems.append(
@@ -141,7 +124,7 @@ class Messages:
                             "write placeholders as {name}; use {{ and }} for braces",
                         )
                     )
-            self._catalogue[str(key)] = {lang: str(text) for lang, text in (texts or {}).items()}
+            self._catalogue[key] = {lang: str(text) for lang, text in texts.items()}
         if problems:
             raise ContentError(problems)
 
@@ -221,29 +204,11 @@ def audience_messages(base: Messages, folder: Path) -> Messages:
     if not os.path.lexists(path):  # a FIFO, folder or broken link is read, and refused
         return base
     document = read_yaml(path)
-    if not isinstance(document.data, dict):
-        raise ContentError(
-            [
-                document.problem(
-                    [], "messages.yaml is not a mapping", "write key: {en: …, zh-Hant: …}"
-                )
-            ]
-        )
     merged = copy.copy(base)
     merged._catalogue = {key: dict(texts) for key, texts in base._catalogue.items()}
-    problems = []
-    for key, texts in document.data.items():
-        key = str(key)
+    problems: list[Problem] = []
+    for key, texts in _entries(document, "messages.yaml", problems, empty_ok=False):
         known = base._catalogue.get(key)
-        if not isinstance(texts, dict) or not texts:
-            problems.append(
-                document.problem(
-                    [key],
-                    f"message '{key}' is not a mapping of languages",
-                    "write {en: …, zh-Hant: …}",
-                )
-            )
-            continue
         for lang, text in texts.items():
             problem = _override_problem(key, lang, text, known)
             if problem:
@@ -261,6 +226,23 @@ def audience_messages(base: Messages, folder: Path) -> Messages:
     if problems:
         raise ContentError(problems)
     return merged
+
+
+def _entries(
+    document: Document, name: str, problems: list[Problem], empty_ok: bool
+) -> Iterator[tuple[str, dict]]:
+    """A catalogue file's (key, texts) pairs. A file that is not a mapping stops here;
+    an entry that is not a mapping of languages (or is empty, unless `empty_ok`) is
+    a problem in `problems` and skipped."""
+    if not isinstance(document.data, dict):
+        hint = "write key: {en: …, zh-Hant: …}"
+        raise ContentError([document.problem([], f"{name} is not a mapping", hint)])
+    for key, texts in document.data.items():
+        if not isinstance(texts, dict) or not (texts or empty_ok):
+            message = f"message '{key}' is not a mapping of languages"
+            problems.append(document.problem([key], message, "write {en: …, zh-Hant: …}"))
+            continue
+        yield str(key), texts
 
 
 def _override_problem(key: str, lang: object, text: object, known: dict | None):

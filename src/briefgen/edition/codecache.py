@@ -34,14 +34,12 @@ def code_fingerprint() -> str:
     """The package's own code, Jinja's version and the Python that runs it."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256(f"{FORMAT}\n{sys.implementation.cache_tag}\n".encode())
-    digest.update(f"jinja2=={version('jinja2')}\n".encode())
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*.py")):
-        if "__pycache__" not in path.parts:
-            digest.update(f"{path.relative_to(package)}\n".encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    from briefgen.engine.incremental import package_digest
+
+    return hashlib.sha256(
+        f"{FORMAT}\n{sys.implementation.cache_tag}\njinja2=={version('jinja2')}\n"
+        f"{package_digest()}\n".encode()
+    ).hexdigest()
 
 
 class CodeCache:
@@ -49,6 +47,7 @@ class CodeCache:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self._pruned = False  # once per cache: a glob of the folder is not free
 
     def _file(self, source: str, name: str | None, filename: str | None, defer: bool) -> Path:
         digest = hashlib.sha256(f"{code_fingerprint()}\n{name}\n{filename}\n{defer}\n".encode())
@@ -69,4 +68,6 @@ class CodeCache:
         self, source: str, name: str | None, filename: str | None, defer: bool, code: CodeType
     ) -> None:
         write_sealed(self._file(source, name, filename, defer), marshal.dumps(code))
-        prune(self.folder, "*.code", MAX_ENTRIES)
+        if not self._pruned:
+            prune(self.folder, "*.code", MAX_ENTRIES)
+            self._pruned = True

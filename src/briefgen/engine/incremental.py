@@ -120,15 +120,21 @@ def package_versions(names: tuple[str, ...]) -> dict[str, str]:
 
 
 @functools.cache
-def environment_fingerprint() -> str:
-    """The tool's code, its rendering libraries, the fonts, SOURCE_DATE_EPOCH."""
+def package_digest() -> str:
+    """briefgen's own code: the whole package, subpackages included (a module moved
+    into a subfolder still counts as code that shapes the artifacts)."""
     digest = hashlib.sha256()
-    # The whole package, subpackages included: a module moved into a subfolder
-    # must still count as code that shapes the artifacts.
     package = Path(__file__).resolve().parents[1]
     _hash_files(
         digest, package, sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
     )
+    return digest.hexdigest()
+
+
+@functools.cache
+def environment_fingerprint() -> str:
+    """The tool's code, its rendering libraries, the fonts, SOURCE_DATE_EPOCH."""
+    digest = hashlib.sha256(package_digest().encode())
     for name, version in package_versions(RENDERING_PACKAGES).items():
         digest.update(f"{name}=={version}\n".encode())
     if shutil.which("fc-list"):

@@ -105,12 +105,16 @@ class _KeptByBrief:
         entries = (_read(self.path) or {}).get("entries")
         self.stored: dict = entries if isinstance(entries, dict) else {}
         self.used: dict = {}
+        self._briefs: dict[str, str] = {}  #: each brief file's digest
 
     def key(self, brief: str, *parts: str) -> str:
-        digest = hashlib.sha256("\n".join([self.shared, brief, *parts, ""]).encode())
-        brief_file = self.project.content / f"{brief}.yaml"
-        _hash_files(digest, self.project.root, [brief_file] if brief_file.exists() else [])
-        return digest.hexdigest()
+        if brief not in self._briefs:  # read once: a brief has a dozen editions
+            digest = hashlib.sha256()
+            brief_file = self.project.content / f"{brief}.yaml"
+            _hash_files(digest, self.project.root, [brief_file] if brief_file.exists() else [])
+            self._briefs[brief] = digest.hexdigest()
+        joined = "\n".join([self.shared, brief, self._briefs[brief], *parts, ""])
+        return hashlib.sha256(joined.encode()).hexdigest()
 
     def save(self) -> None:
         _write(self.path, {"format": FORMAT, "entries": self.used})

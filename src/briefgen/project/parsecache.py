@@ -118,6 +118,7 @@ class ParseCache:
     def __init__(self, folder: Path, tool: str):
         self.folder = folder
         self.tool = tool
+        self._pruned = False  # once per run: a glob of the folder is not free
 
     def _file(self, path: Path, raw: bytes) -> Path:
         digest = hashlib.sha256(f"{FORMAT}\n{self.tool}\n{path.absolute()}\n".encode())
@@ -143,7 +144,9 @@ class ParseCache:
         kept = [[str(p.path), p.line, p.col, p.message, p.hint, p.severity] for p in problems]
         body = json.dumps({"data": tree, "problems": kept}, ensure_ascii=False)
         write_sealed(self._file(path, raw), body.encode("utf-8"))
-        prune(self.folder, "*.json", MAX_ENTRIES)
+        if not self._pruned:
+            prune(self.folder, "*.json", MAX_ENTRIES)
+            self._pruned = True
 
 
 #: The cache parse_yaml consults, set for the length of one check or build.

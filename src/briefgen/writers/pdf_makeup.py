@@ -170,8 +170,11 @@ def make_up(document, widths: dict) -> tuple[list, list]:
     more, else (figure element, blocks after it) that fit in the hole instead."""
     scales, moves = [], []
     pages = [page._page_box for page in document.pages]
+    blocks = [units(page) for page in pages]  # each page walked once
+    # An element whose boxes reach a page: a block still going on there cannot move.
+    reaches = [{box.element for box in found} for found in blocks]
     for number, (page, following) in enumerate(itertools.pairwise(pages)):
-        here, there = units(page), units(following)
+        here, there = blocks[number], blocks[number + 1]
         if not here or not there or not _is_figure(there[0]):
             continue
         last = max(here, key=_bottom)
@@ -182,9 +185,9 @@ def make_up(document, widths: dict) -> tuple[list, list]:
         if fitted:
             scales.extend(fitted)
             continue
-        later = {box.element for rest in pages[number + 2 :] for box in units(rest)}
+        later = set().union(*reaches[number + 2 :])
         moved = _moved(there[0], there, later, _notes(following), room - SLACK)
-        if moved and there[0].element not in {box.element for box in here}:
+        if moved and there[0].element not in reaches[number]:
             moves.append((there[0].element, moved))
     return scales, moves
 

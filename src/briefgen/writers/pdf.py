@@ -18,6 +18,7 @@ from briefgen.files import read_project_file
 from briefgen.limits import MAX_ASSET_BYTES
 from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
 from briefgen.writers.pdf_fonts import FontShrinker
+from briefgen.writers.pdf_lines import even_lines
 from briefgen.writers.pdf_makeup import fit_figures
 from briefgen.writers.typography import prepare
 from briefgen.writers.weasyprint_fixes import (
@@ -110,6 +111,7 @@ def write_pdf(
                     break
         if make_up:
             document = fit_figures(source, document, **layout)  # on the pages as they will be
+            document = even_lines(source, document, **layout)  # no Chinese line in holes
         finisher = shrink_fonts if isinstance(shrink_fonts, FontShrinker) else None
         if shrink_fonts is True:
             finisher = FontShrinker()

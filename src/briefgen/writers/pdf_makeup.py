@@ -58,6 +58,13 @@ def units(page) -> list:
     return found
 
 
+def text_blocks(page) -> list:
+    """The page's blocks with each bilingual row opened into its cells' blocks."""
+    return [
+        b for unit in units(page) for b in (_rows(unit) if unit.element_tag == "tr" else [unit])
+    ]
+
+
 def _floor(page) -> float:
     """Where the page's text area ends: at its footnotes, else at its bottom."""
     for child in page.children:

@@ -2,13 +2,18 @@
 the YAML cannot give on their own.
 
 It works on the rendered HTML of one edition, on text nodes only, and adds only
-markup (spans), never characters, so the PDF's text layer stays what the brief
-says (searchable, copyable, read aloud as written):
+markup (spans) and zero-width break controls (U+200B, and U+2060 in pdf_lines),
+which Pango draws as nothing, so the PDF's text layer stays what the brief says
+(searchable, copyable, read aloud as written):
 
 - clreq line breaking (W3C *Requirements for Chinese Text Layout*): a note call
   is bound to the characters before it and the closing marks after it (a call
   never drags `。` to a line start); numbers stay with their units (`2024年`,
   `第19位`); a paragraph's last two characters stay together (no lone character).
+- Unicode's line breaking never breaks beside a curly quote (class QU), so
+  `的“Ensemble”项目` was one unbreakable unit and the line before it was set in
+  holes; clreq lets a line break before an opening quote and after a closing one,
+  so a zero-width space marks those breaks between Chinese and a quote.
 - Adjacent full-width punctuation (`」：`, `），`, `》（`) is compressed with the
   font's `halt` feature on one of the two marks.
 - English (Chicago): straight quotes become curly ones, number ranges and
@@ -37,6 +42,10 @@ JOINED = re.compile(rf"(?=([{CJK_CHAR}A-Za-z0-9][{JOINERS}]+[{CJK_CHAR}A-Za-z0-9
 #: A paragraph's last two characters and the marks after them (with a joined word
 #: before them: `人工智能+金融」` ends as `能+金融」`).
 LAST_TWO = re.compile(rf"(?:[{CJK_CHAR}A-Za-z0-9][{JOINERS}]+)?[{CJK_CHAR}]{{2}}[{CLOSING}]*$")
+#: Where clreq allows a break beside a curly quote in Chinese text and Unicode does not.
+QUOTE_BREAK = re.compile(
+    rf"(?<=[{CJK_CHAR}{CLOSING}])(?=[\u201c\u2018])|(?<=[\u201d\u2019])(?=[{CJK_CHAR}{OPENING}])"
+)
 ADDRESS = re.compile(r"\S*(?:://|www\.)\S*")
 #: Two full-width marks in a row: the first is set half-width (an opening pair: the second).
 PUNCTUATION_PAIR = re.compile(rf"[{CLOSING}](?=[{CLOSING}{OPENING}])|(?<=[{OPENING}])[{OPENING}]")
@@ -110,7 +119,7 @@ def _ends_passage(tokens: list[str], index: int) -> bool:
 def _text(escaped: str, bind_end: bool, passage_end: bool = False) -> str:
     if not escaped:
         return escaped
-    text = html.unescape(escaped)
+    text = QUOTE_BREAK.sub("\u200b", html.unescape(escaped))
     tail = ""
     if bind_end and (match := LAST_TWO.search(text)):
         text, tail = text[: match.start()], text[match.start() :]

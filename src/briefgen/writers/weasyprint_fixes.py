@@ -59,6 +59,9 @@ CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 #: Chinese characters take the first HAN_ALONE; what is left is shared evenly with the
 #: spaces between the words of a Latin run, which grow by SPACE_LIMIT at most (a 0.22 em
 #: space of Noto Sans then stays under 0.6 em); the rest goes to the Chinese gaps alone.
+#: A line that is mostly Latin (fewer Han gaps than word spaces: `China Development
+#: Institute——聯合`) shares it evenly from the start: its one or two Han gaps would
+#: otherwise open into holes (0.25 em) while its spaces are still narrow.
 HAN_ALONE = 0.1
 SPACE_LIMIT = 0.3
 _justify_applied = False
@@ -163,6 +166,8 @@ def _justify_mixed(context, line, texts, extra_width, line_break, inline) -> Non
         han_units += box.briefgen_gain[0] + sum(box.briefgen_edges)
         space_units += box.briefgen_gain[1]
     han, space = share(extra_width, han_units, space_units, size)
+    # Kept for the line-breaking pass (pdf_lines), which reads how loose the line is.
+    line.briefgen_stretch = (extra_width, han_units, space_units)
     if han_units <= 0:  # a Latin line in a Chinese paragraph: WeasyPrint's own way
         inline.add_word_spacing(context, line, extra_width / max(space_units, 1e-9), 0)
         return
@@ -173,7 +178,7 @@ def share(extra: float, han_units: float, space_units: float, size: float) -> tu
     """The stretch of one Chinese gap and of one word space (see HAN_ALONE)."""
     if han_units <= 0:
         return 0.0, extra / space_units if space_units else 0.0
-    alone = HAN_ALONE * size
+    alone = HAN_ALONE * size if han_units >= space_units else 0.0
     if extra <= han_units * alone:
         return extra / han_units, 0.0
     space = min((extra - han_units * alone) / (han_units + space_units), SPACE_LIMIT * size)

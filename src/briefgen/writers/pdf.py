@@ -18,7 +18,7 @@ from briefgen.files import read_project_file
 from briefgen.limits import MAX_ASSET_BYTES
 from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
 from briefgen.writers.pdf_fonts import FontShrinker
-from briefgen.writers.pdf_lines import even_lines
+from briefgen.writers.pdf_lines import EvenLines
 from briefgen.writers.pdf_makeup import fit_figures
 from briefgen.writers.typography import prepare
 from briefgen.writers.weasyprint_fixes import (
@@ -101,6 +101,9 @@ def write_pdf(
         source = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
         options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
         document, layout = source.render(**options), dict(options)
+        lines = EvenLines(source)
+        if make_up:  # loose Chinese lines rebroken in the layouts that follow
+            lines.bind(document)
         # Without `make_up` (the preview's quick first draft), the first layout is kept.
         for style in tighter_styles() if make_up and lone_last_page(document) else []:
             # a figure or table alone on the last page: set tighter, least change first
@@ -111,7 +114,7 @@ def write_pdf(
                     break
         if make_up:
             document = fit_figures(source, document, **layout)  # on the pages as they will be
-            document = even_lines(source, document, **layout)  # no Chinese line in holes
+            document = lines.settle(document, **layout)  # no Chinese line in holes
         finisher = shrink_fonts if isinstance(shrink_fonts, FontShrinker) else None
         if shrink_fonts is True:
             finisher = FontShrinker()

@@ -282,43 +282,60 @@ def unbind(paragraph: Paragraph) -> None:
     paragraph.inserted = []
 
 
-def even_lines(source, document, **options):
-    """The document laid out again with its loose Chinese lines broken paragraph-wide."""
-    given_up: set = set()  # paragraphs a pass made worse: not tried again
-    for _ in range(PASSES):
-        changed = []
+class EvenLines:
+    """The pass over one document. Line breaks depend on the measure only, so joiners
+    planned on the first layout ride along with the layouts the page make-up makes
+    anyway (a tighter setting, figures fitted): most documents need no layout of
+    their own for this. `settle` checks the result and lays out only if needed."""
+
+    def __init__(self, source) -> None:
+        self.source = source
+        self.changed: list[tuple[Paragraph, float]] = []  # with its worst gap before
+        self.given_up: set = set()  # paragraphs a pass made worse: not tried again
+        self.planned_on = None  # the layout the joiners were planned on
+        self.pages = 0
+
+    def bind(self, document) -> bool:
+        """Plan on `document` and write the joiners; whether any were written."""
+        self.changed, self.planned_on, self.pages = [], document, len(document.pages)
         for paragraph in paragraphs(document):
             before = worst(paragraph)
-            if before <= LOOSE or paragraph.element in given_up:
+            if before <= LOOSE or paragraph.element in self.given_up:
                 continue
             allowed = _breaks(paragraph, paragraph.lang)
             after, choices = plan(paragraph, allowed)
             if after < before - GAIN and any(index is not None for index in choices):
                 bind(paragraph, choices, allowed)
-                LOGGER.debug(
-                    "rebreak %.2f -> %.2f %r %s", before, after, paragraph.text[:20], choices
+                LOGGER.debug("rebreak %.2f -> %.2f %r", before, after, paragraph.text[:20])
+                self.changed.append((paragraph, before))
+        return bool(self.changed)
+
+    def settle(self, document, **options):
+        """`document` (laid out after `bind`, or laid out here) with the joiners that
+        made a paragraph better kept; then one more pass on what is still loose."""
+        for number in range(PASSES):
+            if not self.changed:
+                break
+            fitted = self.source.render(**options) if document is self.planned_on else document
+            if len(fitted.pages) > self.pages:
+                for paragraph, _ in self.changed:
+                    unbind(paragraph)
+                return (
+                    self.source.render(**options) if document is not self.planned_on else document
                 )
-                changed.append((paragraph, before))
-        if not changed:
-            break
-        fitted = source.render(**options)
-        if len(fitted.pages) > len(document.pages):
-            for paragraph, _ in changed:
+            now = {p.element: p for p in paragraphs(fitted)}
+            worse = [
+                paragraph
+                for paragraph, before in self.changed
+                if paragraph.element not in now
+                or worst(now[paragraph.element]) >= before
+                or len(now[paragraph.element].lines) != len(paragraph.lines)
+            ]
+            for paragraph in worse:
+                LOGGER.debug("undo %r", paragraph.text[:20])
                 unbind(paragraph)
-            break
-        now = {p.element: p for p in paragraphs(fitted)}
-        worse = [
-            paragraph
-            for paragraph, before in changed
-            if paragraph.element not in now
-            or worst(now[paragraph.element]) >= before
-            or len(now[paragraph.element].lines) != len(paragraph.lines)
-        ]
-        for paragraph in worse:
-            LOGGER.debug("undo %r", paragraph.text[:20])
-            unbind(paragraph)
-            given_up.add(paragraph.element)
-        if worse and len(worse) == len(changed):
-            break
-        document = source.render(**options) if worse else fitted
-    return document
+                self.given_up.add(paragraph.element)
+            document = self.source.render(**options) if worse else fitted
+            if number + 1 < PASSES:
+                self.bind(document)
+        return document

@@ -20,9 +20,12 @@ from typing import Any
 
 from ruamel.yaml.events import (
     AliasEvent,
+    CollectionEndEvent,
+    DocumentEndEvent,
     MappingStartEvent,
     ScalarEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -41,7 +44,7 @@ class Outside(Exception):
 
 def compose(text: str, resolver: Any, max_values: int, max_characters: int, max_depth: int):
     """The root node of the single document in `text`, or None when ruamel must parse it
-    (see the module's docstring). An empty document is a null scalar, as in ruamel."""
+    (see the module's docstring), as for an empty text, which ruamel reads as nothing."""
     if CParser is None:
         return None
     try:
@@ -56,7 +59,7 @@ def _compose(parser: Any, resolver: Any, max_values: int, max_characters: int, m
     events = iter(parser.get_event, None)
     next(events)  # the stream's start
     first = next(events)
-    if type(first).__name__ == "StreamEndEvent":
+    if isinstance(first, StreamEndEvent):
         return None  # nothing at all; ruamel says so its own way
     if first.tags or getattr(first, "version", None):  # %TAG or %YAML directives
         raise Outside
@@ -79,25 +82,19 @@ def _compose(parser: Any, resolver: Any, max_values: int, max_characters: int, m
         elif isinstance(event, MappingStartEvent | SequenceStartEvent):
             if len(stack) >= max_depth:
                 raise Outside
-            kind, tag = (
-                (MappingNode, _MAP)
-                if isinstance(event, MappingStartEvent)
-                else (
-                    SequenceNode,
-                    _SEQ,
-                )
-            )
+            mapping = isinstance(event, MappingStartEvent)
+            kind, tag = (MappingNode, _MAP) if mapping else (SequenceNode, _SEQ)
             node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
             stack.append((node, []))
             continue
-        elif type(event).__name__ in ("MappingEndEvent", "SequenceEndEvent"):
+        elif isinstance(event, CollectionEndEvent):
             node, children = stack.pop()
             node.end_mark = event.end_mark
             if isinstance(node, MappingNode):
                 node.value = list(zip(children[::2], children[1::2], strict=True))
             else:
                 node.value = children
-        elif type(event).__name__ == "DocumentEndEvent":
+        elif isinstance(event, DocumentEndEvent):
             break
         else:
             raise Outside
@@ -107,6 +104,6 @@ def _compose(parser: Any, resolver: Any, max_values: int, max_characters: int, m
             stack[-1][1].append(node)
         else:
             root = node
-    if type(next(events)).__name__ != "StreamEndEvent":
+    if not isinstance(next(events), StreamEndEvent):
         raise Outside  # a second document
     return root

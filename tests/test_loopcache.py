@@ -187,3 +187,21 @@ def test_a_key_others_can_read_is_not_used(tmp_path, monkeypatch):
         assert sealed.seal(b"body") is None and sealed.unseal(bytes(40)) is None
     finally:
         sealed._key.cache_clear()
+
+
+def test_package_versions_agree_with_importlib_metadata():
+    """Versions read from dist-info folder names (incremental.package_versions, which
+    keys the check and build caches) are the ones importlib.metadata reports."""
+    from importlib import metadata
+
+    from briefgen.engine.incremental import package_versions
+
+    names = sorted({dist.metadata["Name"] for dist in metadata.distributions()})
+    names += ["not-a-package-here", "Jinja2", "python_docx", "ruamel.yaml"]
+    expected = {}
+    for name in names:
+        try:
+            expected[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            expected[name] = "absent"
+    assert package_versions(tuple(names)) == expected

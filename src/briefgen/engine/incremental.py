@@ -15,12 +15,12 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 
 from briefgen.errors import ContentError, display_path
@@ -109,14 +109,49 @@ def _files_under(folder: Path) -> list[Path]:
 
 
 def package_versions(names: tuple[str, ...]) -> dict[str, str]:
-    """The installed version of each package, "absent" where it is not installed."""
+    """The installed version of each package, "absent" where it is not installed.
+
+    Read from the names of the `*.dist-info` folders on sys.path: importlib.metadata
+    parses each package's METADATA with the email package, 40 ms of every `check`
+    and no-op build. A package found no other way is asked of importlib.metadata.
+    """
+    found = _dist_info_versions()
     versions = {}
     for name in names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "absent"
+        version = found.get(_normalized(name))
+        versions[name] = version if version is not None else _metadata_version(name)
     return versions
+
+
+def _normalized(name: str) -> str:
+    """A distribution's name as its dist-info folder spells it (PEP 503, then 427)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+@functools.cache
+def _dist_info_versions() -> dict[str, str]:
+    """{normalized name: version} of the dist-info folders on sys.path, first one winning,
+    as the import system would find them."""
+    versions: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = sorted(item.name for item in os.scandir(entry or "."))
+        except OSError:
+            continue
+        for folder in names:
+            if folder.endswith(".dist-info") and "-" in folder:
+                name, version = folder.removesuffix(".dist-info").rsplit("-", 1)
+                versions.setdefault(_normalized(name), version)
+    return versions
+
+
+def _metadata_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 @functools.cache

@@ -96,7 +96,7 @@ def _as_data_block(document: Document, name: str) -> Document:
     block.lc.add_kv_line_col(name, [0, 0, 0, 0])
     wrapper["data"] = block
     wrapper.lc.add_kv_line_col("data", [0, 0, 0, 0])
-    return Document(document.path, wrapper)
+    return Document(document.path, wrapper, document.text)
 
 
 def plain(node: Any) -> Any:

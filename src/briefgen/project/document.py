@@ -8,7 +8,7 @@ path such as `sections.2.title.zh-Hant` becomes `content/x.yaml:41:7`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,8 @@ class Document:
 
     path: Path
     data: Any
+    #: The file's text, for what only the text tells (a value YAML read as a comment).
+    text: str = field(default="", repr=False, compare=False)
 
     def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
         """1-based line and column of the deepest node of `path` that exists."""
@@ -115,7 +117,7 @@ def parse_yaml(path: Path, allowed: Path | None = None) -> tuple[Document | None
     if remembered is not None:  # the loader and the evidence check read the same briefs
         return remembered[0], list(remembered[1])
     data, problems = _parse(path, raw, text)
-    result = _document(path, data, problems)
+    result = _document(path, data, problems, text)
     if len(_parsed) >= _PARSED_MAX:
         _parsed.pop(next(iter(_parsed)))
     _parsed[(path, raw)] = result
@@ -140,9 +142,11 @@ def _parse(path: Path, raw: bytes, text: str) -> tuple[Any, list[Problem]]:
     return data, problems
 
 
-def _document(path: Path, data: Any, problems: list[Problem]) -> tuple[Document | None, list]:
+def _document(
+    path: Path, data: Any, problems: list[Problem], text: str
+) -> tuple[Document | None, list]:
     if problems and data is None:
         return None, problems
     if data is None:
         return None, [Problem(path, 1, 1, "the file is empty", "add the content's keys")]
-    return Document(path, data), problems
+    return Document(path, data, text), problems

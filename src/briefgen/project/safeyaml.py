@@ -29,6 +29,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
 from briefgen.errors import Problem
+from briefgen.project import fastyaml
 from briefgen.project.bounds import limit_problems, scalars_with_positions
 
 #: Values (mapping keys, mapping values, list items, scalars) a document may expand to,
@@ -138,7 +139,8 @@ def parse(path: Path, text: str) -> tuple[Any, list[Problem]]:
     yaml.Constructor = LocatedConstructor
     yaml.max_depth = MAX_DEPTH
     try:
-        data = yaml.load(text)
+        root = fastyaml.compose(text, yaml.resolver, MAX_VALUES, MAX_CHARACTERS, MAX_DEPTH)
+        data = yaml.load(text) if root is None else yaml.constructor.construct_document(root)
     except MaxDepthExceededError as error:
         return None, [
             _marked(path, error, f"nested more than {MAX_DEPTH} levels deep", "flatten it")

@@ -270,22 +270,31 @@ def model_problems(
 
 
 def _comment_hint(document: Document, item: _Located) -> str:
-    """For a value YAML read as nothing because it starts with `#` (a comment): say so."""
+    """For a value YAML read as nothing because it starts with `#` (a comment): say so.
+
+    Read from the key's line in the file's text, not from the parser's comments:
+    a parse kept between runs (parsecache.py) or read by libyaml (fastyaml.py)
+    has none, and the hint must not depend on which parser answered.
+    """
     if item.error.get("input") is not None or not item.path or item.at_key:
         return ""
-    parent = document.data
-    for key in item.path[:-1]:
-        try:
-            parent = parent[key]
-        except (KeyError, IndexError, TypeError):
-            return ""
     key = item.path[-1]
-    tokens = getattr(getattr(parent, "ca", None), "items", {}).get(key) or []
-    comment = next((token.value for token in tokens[2:3] if token is not None), "")
+    if not isinstance(key, str) or not document.text:
+        return ""
+    line, col = document.locate_key(item.path)
+    lines = document.text.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    after = lines[line - 1][col - 1 :]
+    if not after.startswith(key):
+        return ""
+    rest = after[len(key) :].lstrip(" \t\"'")
+    if not rest.startswith(":"):
+        return ""
+    comment = rest[1:].strip()
     if not comment.startswith("#"):
         return ""
-    value = comment.splitlines()[0].strip()
-    return f'YAML reads a value starting with # as a comment: quote it, {key}: "{value}"'
+    return f'YAML reads a value starting with # as a comment: quote it, {key}: "{comment}"'
 
 
 def validate(document: Document, model: type[Model]) -> Model:

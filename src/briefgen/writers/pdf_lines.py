@@ -37,7 +37,7 @@ LOOSE = 0.15
 GAIN = 0.03
 #: The widest tail (em) one line may pass to the next (the `「Ensemble」` shortfall
 #: is about 4 em; more would only move a hole).
-WIDEST_TAIL = 4.5
+WIDEST_TAIL = 8.0
 #: Plans at most (the second takes up what the first reflow left loose).
 PASSES = 2
 FULL_WIDTH = re.compile(f"[{CJK_CHARS}]")

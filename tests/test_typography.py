@@ -187,6 +187,61 @@ def test_a_closing_bracket_after_a_latin_run_is_half_width():
     assert "「金融科技" in out, out  # (its 」 is halved as the first of the pair 」（)
 
 
+@pytest.mark.parametrize(
+    ("text", "halved"),
+    [
+        ("策略、“DART”支柱", ["、", "”"]),  # zh-Hans: a pause mark then a quote
+        ("（“数码港”）", ["“", "”", "）"]),  # (the last: a passage's final mark)
+        ("《“十四五”规划》，还有", ["“", "》"]),
+        ("的“Ensemble”项目", ["”"]),
+    ],
+)
+def test_curly_quotes_in_chinese_are_full_width_marks(text, halved):
+    """zh-Hans writes “” where zh-Hant writes 「」, and Noto CJK sets them full-width:
+    a quote beside another mark, or closing a Latin run, is halved like a bracket."""
+    out = typography.prepare(f"<html><body><p>{text}</p></body></html>")
+    assert re.findall(r'<span class="halt">(.)</span>', out) == halved, out
+
+
+def test_english_quotes_are_left_alone():
+    out = typography.prepare("<html><body><p>He said “yes”, and ‘no’.</p></body></html>")
+    assert "halt" not in out, out
+
+
+#: Full-width marks (curly quotes count in Chinese text: Noto CJK sets them full-width).
+FULL_WIDTH_MARKS = set("，。、；：？！）」』》〉】〕（「『《〈【〔“”‘’")
+
+
+@pytest.mark.slow
+def test_adjacent_full_width_marks_leave_no_double_gap(pdfs):  # noqa: F811
+    """clreq 3.1.7: two full-width marks in a row take 1.5 em, not 2 (`」：`, `、“`),
+    besides what justification adds between characters."""
+
+    def check(path, page):
+        if not _chinese(path):
+            return
+        for line in page.lines:
+            glyphs = [g for g in line.glyphs if not g.call]
+            # From the end of the glyph before the pair to the start of the one after it:
+            # a halved mark's own box is shifted onto its ink, so it cannot be measured.
+            for before, first, second, after in zip(
+                glyphs, glyphs[1:], glyphs[2:], glyphs[3:], strict=False
+            ):
+                if not (first.text in FULL_WIDTH_MARKS and second.text in FULL_WIDTH_MARKS):
+                    continue
+                if min(g.x1 - g.x0 for g in (first, second)) < 0.9 * line.size:  # Latin quotes
+                    continue
+                span = (after.x0 - before.x1) / line.size
+                # less what justification put in the three gaps round the pair
+                han = sorted(gap for gap, _ in _gaps(line)[1])
+                span -= 3 * (han[len(han) // 2] if han else 0.0)
+                if span > 1.6:
+                    pair = first.text + second.text
+                    yield where(path, page, f"{pair!r} takes {span:.2f} em: {line.text[:20]!r}")
+
+    assert_none(pdfs, check)
+
+
 def test_the_stretch_goes_to_han_gaps_first_and_spaces_are_bounded():
     """`share`: Han gaps alone up to HAN_ALONE, then shared, spaces at most SPACE_LIMIT."""
     size = 10.0
@@ -258,7 +313,8 @@ def test_a_break_is_allowed_beside_a_curly_quote_in_chinese():
     """`的“Ensemble”项目` is not one unbreakable unit (Unicode's QU class); English
     quotes and quotes after a space are left alone."""
     out = typography.prepare("<html><body><p>交易的“Ensemble”项目。He said “no”.</p>")
-    assert "的\u200b“Ensemble”\u200b项" in out, out
+    assert "的\u200b“Ensemble" in out, out
+    assert "”</span>\u200b项" in out, out  # (the ” is halved after a Latin run)
     assert "said “no”." in out, out
 
 

@@ -248,7 +248,8 @@ class BriefView:
         note = md(dataset.note.get(lang)) if dataset.note else None
         if self.citer.style != "source-list":
             line = Markup(escape(self.t("source", source=self.citer.source_line(dataset.source))))
-            note = line + self.t("citation_end") + (" " + note if note else "")
+            gap = "" if lang.startswith("zh") else " "  # Chinese sets no space after 。
+            note = line + self.t("citation_end") + (gap + note if note else "")
         return TableView(number, name, caption, header, rows, numeric, note)
 
     def _chart(self, name: str, dataset: Dataset) -> FigureView:

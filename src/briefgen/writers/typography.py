@@ -47,13 +47,24 @@ QUOTE_BREAK = re.compile(
     rf"(?<=[{CJK_CHAR}{CLOSING}])(?=[\u201c\u2018])|(?<=[\u201d\u2019])(?=[{CJK_CHAR}{OPENING}])"
 )
 ADDRESS = re.compile(r"\S*(?:://|www\.)\S*")
+#: Curly quotes, full-width in Chinese text (zh-Hans writes “” where zh-Hant writes 「」).
+QUOTE_OPENING = "\u201c\u2018"
+QUOTE_CLOSING = "\u201d\u2019"
 #: Two full-width marks in a row: the first is set half-width (an opening pair: the second).
-PUNCTUATION_PAIR = re.compile(rf"[{CLOSING}](?=[{CLOSING}{OPENING}])|(?<=[{OPENING}])[{OPENING}]")
-#: A closing bracket after a Latin run (「Ensemble」, （HKMA）) is set half-width: full
-#: width, 「Ensemble」 is too wide for the end of a narrow line, which is then stretched
-#: into holes (clreq's push-in would squeeze this mark). The opening one keeps its
-#: width: at a line start, half-width would set it past the margin.
-LATIN_BRACKET = re.compile(r"(?<=[A-Za-z.])[」』）]")
+#: A quote counts only beside a Chinese mark, so English text is never touched; the
+#: zero-width space QUOTE_BREAK put between them does not part them.
+PUNCTUATION_PAIR = re.compile(
+    rf"[{CLOSING}{QUOTE_CLOSING}](?=\u200b?[{CLOSING}{OPENING}])"
+    rf"|[{CLOSING}](?=\u200b?[{QUOTE_OPENING}])"
+    rf"|(?<=[{OPENING}{QUOTE_OPENING}])[{OPENING}]|(?<=[{OPENING}])[{QUOTE_OPENING}]"
+)
+#: A closing bracket after a Latin run (「Ensemble」, （HKMA）, zh-Hans “DART”支柱) is set
+#: half-width: full width, 「Ensemble」 is too wide for the end of a narrow line, which
+#: is then stretched into holes (clreq's push-in would squeeze this mark). The opening
+#: one keeps its width: at a line start, half-width would set it past the margin.
+LATIN_BRACKET = re.compile(
+    rf"(?<=[A-Za-z.])(?:[」』）]|[{QUOTE_CLOSING}](?=\u200b|[{CJK_CHAR}{CLOSING}{OPENING}]))"
+)
 #: A straight quote, by whether it opens, as a curly one.
 CURLY = {
     ('"', True): "\u201c",
@@ -84,14 +95,36 @@ def prepare(document: str) -> str:
         text = _english(html.unescape(tokens[index]), quotes)
         tokens[index] = html.escape(text, quote=False)
     tokens = _bind_calls(tokens)
+    neighbours = _neighbours(tokens)
     out = []
     for index, token in enumerate(tokens):
         if index % 2 == 1:  # a tag
             out.append(token)
             continue
         closing_next = index + 1 < len(tokens) and BLOCK_END.match(tokens[index + 1])
-        out.append(_text(token, bool(closing_next), _ends_passage(tokens, index)))
+        before, after = neighbours[index]
+        out.append(_text(token, bool(closing_next), _ends_passage(tokens, index), before, after))
     return head + "".join(out)
+
+
+def _neighbours(tokens: list[str]) -> dict[int, tuple[str, str]]:
+    """For each text token, the characters just before and after it in its passage:
+    `〉` then `。` may sit in two elements (a cited title, then the sentence's end) and
+    still be a pair of marks that clreq sets in 1.5 em."""
+    found: dict[int, list[str]] = {index: ["", ""] for index in range(0, len(tokens), 2)}
+    for order, side in ((range(0, len(tokens)), 0), (range(len(tokens) - 1, -1, -1), 1)):
+        seen = ""
+        for index in order:
+            token = tokens[index]
+            if index % 2 == 1:
+                if PASSAGE_START.match(token) or PASSAGE_END.match(token) or "<br" in token:
+                    seen = ""
+                continue
+            found[index][side] = seen
+            text = html.unescape(token)
+            if text:
+                seen = text[-1] if side == 0 else text[0]
+    return {index: (pair[0], pair[1]) for index, pair in found.items()}
 
 
 class QuoteState:
@@ -116,20 +149,24 @@ def _ends_passage(tokens: list[str], index: int) -> bool:
     return False
 
 
-def _text(escaped: str, bind_end: bool, passage_end: bool = False) -> str:
+def _text(
+    escaped: str, bind_end: bool, passage_end: bool = False, before: str = "", after: str = ""
+) -> str:
+    """One text token typeset; `before` and `after` are the passage's characters on
+    either side of it (see _neighbours)."""
     if not escaped:
         return escaped
     text = QUOTE_BREAK.sub("\u200b", html.unescape(escaped))
     tail = ""
     if bind_end and (match := LAST_TWO.search(text)):
         text, tail = text[: match.start()], text[match.start() :]
-    out = _marked(text, passage_end and not tail)
-    if tail:
-        out += f'<span class="nobr">{_marked(tail, passage_end)}</span>'
-    return out
+    if not tail:
+        return _marked(text, passage_end, before, after)
+    bound = _marked(tail, passage_end, text[-1:] or before, after)
+    return _marked(text, False, before, tail[:1]) + f'<span class="nobr">{bound}</span>'
 
 
-def _marked(text: str, passage_end: bool = False) -> str:
+def _marked(text: str, passage_end: bool = False, before: str = "", after: str = "") -> str:
     """Escaped text with number-unit bindings and compressed punctuation pairs; a
     passage's last closing mark is set half-width too (clreq allows it at a line end,
     and its blank half ends the passage anyway), so a bound tail such as `發布²⁰。`
@@ -140,12 +177,12 @@ def _marked(text: str, passage_end: bool = False) -> str:
         [(m.start(), m.end()) for m in NUMBER_UNIT.finditer(text)]
         + [m.span(1) for m in JOINED.finditer(text) if not _in_address(text, m.start())]
     )
-    spans += [(m.start(), m.end(), "halt") for m in PUNCTUATION_PAIR.finditer(text)]
     spans += [
-        (m.start(), m.end(), "halt")
-        for m in LATIN_BRACKET.finditer(text)
-        if (m.start(), m.end(), "halt") not in spans
+        (start, end, "halt")
+        for pattern in (PUNCTUATION_PAIR, LATIN_BRACKET)
+        for start, end in _matches(pattern, text, before, after)
     ]
+    spans = sorted(set(spans))
     last = len(text.rstrip()) - 1
     if (
         passage_end
@@ -163,6 +200,17 @@ def _marked(text: str, passage_end: bool = False) -> str:
         position = end
     out.append(html.escape(text[position:], quote=False))
     return "".join(out)
+
+
+def _matches(pattern: re.Pattern, text: str, before: str, after: str) -> list[tuple[int, int]]:
+    """Spans of `pattern` in `text`, its lookarounds seeing the neighbouring characters."""
+    window = before + text + after
+    shift = len(before)
+    return [
+        (m.start() - shift, m.end() - shift)
+        for m in pattern.finditer(window)
+        if shift <= m.start() and m.end() <= shift + len(text)
+    ]
 
 
 def _in_address(text: str, index: int) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,15 @@ def test_a_second_build_builds_nothing(two_briefs):
     second = briefgen("build", cwd=two_briefs, check=True)
     assert "0 built, 16 up to date, 0 failed" in second.stdout
     assert digests(two_briefs / "build/general") == before
+    # and answers from digests alone: no loader (pydantic), no renderer is imported
+    probe = (
+        "import sys; from briefgen.cli import main; main(['build']); "
+        "print(sorted({'pydantic', 'weasyprint', 'matplotlib', 'jinja2'} & set(sys.modules)))"
+    )
+    third = subprocess.run(
+        [sys.executable, "-c", probe], cwd=two_briefs, capture_output=True, text=True, check=True
+    )
+    assert third.stdout.splitlines()[-1] == "[]", third.stdout
 
 
 def test_editing_one_brief_rebuilds_exactly_its_artifacts(two_briefs):

@@ -247,6 +247,14 @@ class Progress:
         self.stream.flush()
 
 
+def _load(project: Project) -> LoadedProject:
+    """The project, read and checked: imported only when something must be built (the
+    loader brings pydantic and the models, a third of a no-op build's time)."""
+    from briefgen.project.load import load_project
+
+    return load_project(project)
+
+
 def run_build(
     project: Project,
     out: Path,
@@ -305,11 +313,9 @@ def _run_build(
     filters = {"briefs": briefs, "audiences": audiences, "languages": languages, "formats": formats}
     key = fingerprints.plan_key(filters)
     jobs = state.cached_plan(key)
-    from briefgen.project.load import load_project
-
     loaded = None
     if jobs is None:
-        loaded = load_project(project)
+        loaded = _load(project)
         jobs = [
             job
             for job in plan(loaded, briefs, audiences, languages)
@@ -329,7 +335,7 @@ def _run_build(
     current = [job for job in jobs if job not in stale]
     outcomes: list[Outcome] = []
     if stale:
-        loaded = loaded or load_project(project)
+        loaded = loaded or _load(project)
         progress = Progress(len(stale), out)
         try:
             outcomes = build(loaded, stale, out, workers, progress)

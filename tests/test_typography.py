@@ -379,3 +379,14 @@ def test_a_tail_never_splits_a_no_break_span():
     assert paragraph.text == "甲乙丙2024年丁戊己" and paragraph.calls == [10]
     allowed = pdf_lines._breaks(paragraph, "zh-Hant")
     assert not any(allowed[4:8]) and allowed[3] and allowed[8]
+
+
+def test_the_line_pass_stands_down_without_pangos_break_rules(monkeypatch, caplog):
+    """`get_log_attrs` is WeasyPrint's, not public API: without it nothing is rebroken
+    (the build goes on with its lines as laid out) and the log says why."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(pdf_lines, "get_log_attrs", None)
+    with caplog.at_level("WARNING"):
+        assert pdf_lines.EvenLines(source=None).bind(SimpleNamespace(pages=[])) is False
+    assert "loose lines are kept" in caplog.text

@@ -28,6 +28,11 @@ from dataclasses import dataclass, field
 from briefgen.writers.pdf_makeup import text_blocks
 from briefgen.writers.weasyprint_fixes import CJK_CHARS, share
 
+try:  # WeasyPrint's own access to Pango's break rules (not public API: guarded)
+    from weasyprint.text.line_break import get_log_attrs
+except ImportError:  # pragma: no cover - another WeasyPrint: the pass stands down
+    get_log_attrs = None
+
 LOGGER = logging.getLogger(__name__)
 WORD_JOINER = "\u2060"
 #: A paragraph is broken again when a justified line's Han gaps pass this (em): the
@@ -205,8 +210,7 @@ def _width(paragraph: Paragraph, start: int, end: int) -> float:
 
 def _breaks(paragraph: Paragraph, lang: str | None) -> list[bool]:
     """Where a line may break (before each index): Pango's rules, no-break spans kept."""
-    from weasyprint.text.line_break import get_log_attrs
-
+    assert get_log_attrs is not None
     attrs = get_log_attrs(paragraph.text, lang)
     allowed = [bool(attrs[i].is_line_break) for i in range(len(paragraph.text) + 1)]
     for start, end in paragraph.nowrap:
@@ -301,6 +305,9 @@ class EvenLines:
     def bind(self, document) -> bool:
         """Plan on `document` and write the joiners; whether any were written."""
         self.changed, self.planned_on, self.pages = [], document, len(document.pages)
+        if get_log_attrs is None:
+            LOGGER.warning("this WeasyPrint has no get_log_attrs: loose lines are kept")
+            return False
         for paragraph in paragraphs(document):
             before = worst(paragraph)
             if before <= LOOSE or paragraph.element in self.given_up:

@@ -299,14 +299,28 @@ def test_patched_justification_ends_mixed_lines_flush():
 @pytest.mark.slow
 def test_break_controls_never_reach_the_text_layer(pdfs):  # noqa: F811
     """The word joiners of pdf_lines and the quote breaks of typography draw nothing:
-    copy-paste, search and screen readers get the brief's text as written."""
+    copy-paste, search and screen readers get the brief's text as written, and the
+    bookmarks (the headings' text) hold none of them either."""
+    from pypdf import PdfReader
 
     def check(path, page):
         for glyph in page.glyphs:
-            if glyph.text in pdf_lines.INVISIBLE:
+            if glyph.text in typography.BREAK_CONTROLS:
                 yield where(path, page, f"U+{ord(glyph.text):04X} in the text layer")
 
     assert_none(pdfs, check)
+
+    def titles(items):
+        for item in items:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    marked = [
+        f"{path.name}: {title!r}"
+        for path in pdfs
+        for title in titles(PdfReader(path).outline)
+        if any(control in title for control in typography.BREAK_CONTROLS)
+    ]
+    assert not marked, marked
 
 
 def test_a_break_is_allowed_beside_a_curly_quote_in_chinese():

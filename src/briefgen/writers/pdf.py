@@ -20,7 +20,7 @@ from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
 from briefgen.writers.pdf_fonts import FontShrinker
 from briefgen.writers.pdf_lines import EvenLines
 from briefgen.writers.pdf_makeup import fit_figures
-from briefgen.writers.typography import prepare
+from briefgen.writers.typography import BREAK_CONTROLS, prepare
 from briefgen.writers.weasyprint_fixes import (
     justify_between_characters,
     keep_footnotes_with_their_calls,
@@ -79,6 +79,17 @@ def require_fonts(html: str, template: str) -> None:
         raise BriefgenError(f"{template}: font(s) not installed: {fonts} ({FONT_HINT})")
 
 
+def without_break_controls(document) -> None:
+    """The bookmarks are the headings' text: the break controls typography.py and
+    pdf_lines wrote for the line breaker would otherwise reach the outline, where a
+    reader (and a search of the outline) gets `“金融科技2030”\u200b概览`."""
+    table = dict.fromkeys(map(ord, BREAK_CONTROLS))
+    for page in document.pages:
+        page.bookmarks[:] = [
+            (level, label.translate(table), *rest) for level, label, *rest in page.bookmarks
+        ]
+
+
 def write_pdf(
     html: str,
     base_url: Path,
@@ -118,6 +129,7 @@ def write_pdf(
         finisher = shrink_fonts if isinstance(shrink_fonts, FontShrinker) else None
         if shrink_fonts is True:
             finisher = FontShrinker()
+        without_break_controls(document)
         document.write_pdf(target, finisher=finisher, **options)
     finally:
         logger.removeHandler(collector)

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from briefgen.writers.pdf_makeup import text_blocks
+from briefgen.writers.typography import BREAK_CONTROLS
 from briefgen.writers.weasyprint_fixes import CJK_CHARS, share
 
 try:  # WeasyPrint's own access to Pango's break rules (not public API: guarded)
@@ -46,8 +47,6 @@ WIDEST_TAIL = 8.0
 #: Plans at most (the second takes up what the first reflow left loose).
 PASSES = 2
 FULL_WIDTH = re.compile(f"[{CJK_CHARS}]")
-#: Break controls written into the text: zero width, never in the text layer.
-INVISIBLE = "\u200b\u2060"
 
 
 @dataclass
@@ -197,7 +196,7 @@ def _width(paragraph: Paragraph, start: int, end: int) -> float:
     width = 0.7 * sum(start <= call < end for call in paragraph.calls)
     for index in range(start, end):
         char = paragraph.text[index]
-        if char in INVISIBLE:
+        if char in BREAK_CONTROLS:
             continue
         if any(a <= index < b for a, b in paragraph.half):
             width += 0.5

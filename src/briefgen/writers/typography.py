@@ -46,6 +46,9 @@ LAST_TWO = re.compile(rf"(?:[{CJK_CHAR}A-Za-z0-9][{JOINERS}]+)?[{CJK_CHAR}]{{2}}
 QUOTE_BREAK = re.compile(
     rf"(?<=[{CJK_CHAR}{CLOSING}])(?=[\u201c\u2018])|(?<=[\u201d\u2019])(?=[{CJK_CHAR}{OPENING}])"
 )
+#: Break controls written into the text (U+200B here, U+2060 by pdf_lines): zero width,
+#: drawn as nothing; what reads the text as text (the PDF's bookmarks) takes them out.
+BREAK_CONTROLS = "\u200b\u2060"
 ADDRESS = re.compile(r"\S*(?:://|www\.)\S*")
 #: Curly quotes, full-width in Chinese text (zh-Hans writes “” where zh-Hant writes 「」).
 QUOTE_OPENING = "\u201c\u2018"

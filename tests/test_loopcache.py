@@ -155,7 +155,7 @@ def test_compiled_code_that_came_with_the_project_never_runs(project, tmp_path):
     assert not marker.exists() and first.returncode == 0
     # The control: the same code sealed with this user's key would run.
     for path in kept:
-        path.write_bytes(sealed.seal(marshal.dumps(evil)))
+        path.write_bytes(sealed.seal(marshal.dumps(evil), path.name))
     shutil.rmtree(project / "build/.cache/check")
     check(project)
     assert marker.exists()
@@ -166,7 +166,7 @@ def test_a_parse_that_came_with_the_project_is_not_used(project, monkeypatch):
     kept = sorted((project / "build/.cache/parsed").glob("*.json"))
     assert kept
     for path in kept:  # a forged parse: readable JSON, a different meaning, no valid seal
-        body = sealed.unseal(path.read_bytes())
+        body = sealed.unseal(path.read_bytes(), path.name)
         assert body is not None
         path.write_bytes(bytes(32) + body.replace(b'"45"', b'"99"').replace(b"45", b"99"))
     parsed = counting(monkeypatch, safeyaml, "parse")
@@ -177,14 +177,44 @@ def test_a_parse_that_came_with_the_project_is_not_used(project, monkeypatch):
     assert again == uncached(project)
 
 
+def test_a_sealed_file_renamed_to_another_entry_is_not_used(project, monkeypatch):
+    """A project that comes back with build/.cache/ could file an old, validly sealed
+    parse under the name (the digest) of the brief's new content."""
+    uncached(project)
+    kept = sorted((project / "build/.cache/parsed").glob("*.json"))
+    assert len(kept) > 1
+    blobs = [path.read_bytes() for path in kept]
+    for path, blob in zip(kept, blobs[1:] + blobs[:1], strict=True):
+        path.write_bytes(blob)  # each entry now holds another's sealed parse
+    parsed = counting(monkeypatch, safeyaml, "parse")
+    monkeypatch.setattr(document, "_parsed", {})
+    shutil.rmtree(project / "build/.cache/check")
+    again = check(project)
+    assert len(parsed) == len(kept), "a parse filed under another name was used"
+    assert again == uncached(project)
+
+
+def test_a_key_made_by_a_run_is_whole(tmp_path, monkeypatch):
+    """The key appears by a link, whole: no empty key is ever visible (one would
+    turn caching off for good), and no temporary file is left beside it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    sealed._key.cache_clear()
+    try:
+        assert sealed._key() is not None
+        assert len(sealed.key_file().read_bytes()) == 32
+        assert [p.name for p in sealed.key_file().parent.iterdir()] == ["cache.key"]
+    finally:
+        sealed._key.cache_clear()
+
+
 def test_a_key_others_can_read_is_not_used(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     sealed._key.cache_clear()
     try:
-        assert sealed.unseal(sealed.seal(b"body")) == b"body"
+        assert sealed.unseal(sealed.seal(b"body", "a"), "a") == b"body"
         sealed.key_file().chmod(0o644)
         sealed._key.cache_clear()
-        assert sealed.seal(b"body") is None and sealed.unseal(bytes(40)) is None
+        assert sealed.seal(b"body", "a") is None and sealed.unseal(bytes(40), "a") is None
     finally:
         sealed._key.cache_clear()
 

@@ -12,6 +12,7 @@ key cannot be kept, nothing is cached and the tool is only slower.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -36,13 +37,8 @@ def _key() -> bytes | None:
     path = key_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(descriptor, "wb") as out:
-                out.write(os.urandom(_KEY_BYTES))
+        if not path.exists():
+            _make_key(path)
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
         with os.fdopen(descriptor, "rb") as source:
             info = os.fstat(source.fileno())
@@ -57,22 +53,43 @@ def _key() -> bytes | None:
     return key if len(key) == _KEY_BYTES else None
 
 
-def seal(body: bytes) -> bytes | None:
-    """`body` with its seal in front; None when no key can be kept."""
+def _make_key(path: Path) -> None:
+    """Write a new key whole, then link it into place: a run killed half way, or two
+    first runs at once, never leave an empty or torn key (which would turn caching
+    off for good). The first link wins; the other run reads the winner's key."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(os.urandom(_KEY_BYTES))
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _mac(key: bytes, name: str, body: bytes) -> bytes:
+    """The seal covers the file's name too: a sealed parse or compiled template renamed
+    to another entry's name (the key of other content) does not open."""
+    return hmac.new(key, name.encode() + b"\0" + body, hashlib.sha256).digest()
+
+
+def seal(body: bytes, name: str) -> bytes | None:
+    """`body` with its seal for the file `name` in front; None when no key can be kept."""
     key = _key()
     if key is None:
         return None
-    return hmac.new(key, body, hashlib.sha256).digest() + body
+    return _mac(key, name, body) + body
 
 
-def unseal(blob: bytes) -> bytes | None:
-    """The body of a sealed blob, or None if this user's briefgen did not write it."""
+def unseal(blob: bytes, name: str) -> bytes | None:
+    """The body of a blob sealed for the file `name`, or None if this user's briefgen
+    did not write it there."""
     key = _key()
     if key is None or len(blob) < _MAC_BYTES:
         return None
     mac, body = blob[:_MAC_BYTES], blob[_MAC_BYTES:]
-    expected = hmac.new(key, body, hashlib.sha256).digest()
-    return body if hmac.compare_digest(mac, expected) else None
+    return body if hmac.compare_digest(mac, _mac(key, name, body)) else None
 
 
 def read_sealed(path: Path, max_bytes: int) -> bytes | None:
@@ -89,13 +106,13 @@ def read_sealed(path: Path, max_bytes: int) -> bytes | None:
             blob = source.read(max_bytes + 1)
         except OSError:
             return None
-    return unseal(blob)
+    return unseal(blob, path.name)
 
 
 def write_sealed(path: Path, body: bytes) -> None:
     """Write a sealed cache file whole or not at all; a cache that cannot be written is
     only slower, so failures are silent."""
-    blob = seal(body)
+    blob = seal(body, path.name)
     if blob is None:
         return
     try:

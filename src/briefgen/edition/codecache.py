@@ -32,12 +32,12 @@ MAX_ENTRIES = 512
 @functools.cache
 def code_fingerprint() -> str:
     """The package's own code, Jinja's version and the Python that runs it."""
-    from importlib.metadata import version
+    import jinja2
 
     from briefgen.engine.incremental import package_digest
 
     return hashlib.sha256(
-        f"{FORMAT}\n{sys.implementation.cache_tag}\njinja2=={version('jinja2')}\n"
+        f"{FORMAT}\n{sys.implementation.cache_tag}\njinja2=={jinja2.__version__}\n"
         f"{package_digest()}\n".encode()
     ).hexdigest()
 

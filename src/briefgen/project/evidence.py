@@ -272,7 +272,7 @@ class Checker:
         self.archive = archive
         self.stats = Stats()
         self.problems: list[Problem] = []
-        self._lines = document.path.read_text(encoding="utf-8").splitlines()
+        self._lines = document.text.splitlines()  # the text the tree was parsed from
 
     def run(self) -> None:
         for unit in units(self.brief):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
     CollectionEndEvent,
@@ -49,9 +50,7 @@ def compose(text: str, resolver: Any, max_values: int, max_characters: int, max_
         return None
     try:
         return _compose(CParser(text), resolver, max_values, max_characters, max_depth)
-    except Outside:
-        return None
-    except Exception:  # libyaml's errors: ruamel reports them with context
+    except (Outside, YAMLError):  # libyaml's errors: ruamel reports them with context
         return None
 
 

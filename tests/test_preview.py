@@ -72,6 +72,39 @@ def test_an_edit_rebuilds_only_the_editions_it_affects(tmp_path):
     assert previewer.affected([content / "a.yaml"])[1] >= {("b", "general", "en")}
 
 
+def test_first_layouts_come_first_and_a_failed_make_up_keeps_its_draft(tmp_path, monkeypatch):
+    """After an edit every affected edition's first layout is served before any page
+    make-up starts; a make-up that fails leaves the first layout served, and says so."""
+    from briefgen.engine import preview
+    from briefgen.errors import BriefgenError
+    from briefgen.writers import pdf
+
+    lines: list[str] = []
+    previewer = previewer_over(tmp_path, ["a", "b"])
+    previewer.log = lines.append
+    monkeypatch.setattr(preview, "render_job_html", lambda loaded, job, out: "<html></html>")
+    monkeypatch.setattr(pdf, "require_fonts", lambda html, where: None)
+    steps: list[tuple[str, str, bool]] = []
+
+    def write(edition, page, make_up):
+        steps.append(("write", edition.name, make_up))
+        if make_up and edition.job.brief == "a":
+            raise BriefgenError("a layout error")
+        return []
+
+    monkeypatch.setattr(previewer, "_write", write)
+    monkeypatch.setattr(
+        previewer, "_publish", lambda e, page, t, draft: steps.append(("serve", e.name, draft))
+    )
+    previewer.build(draft_first=True)
+    drafts = [i for i, (kind, _, draft) in enumerate(steps) if kind == "serve" and draft]
+    make_ups = [i for i, (kind, _, make_up) in enumerate(steps) if kind == "write" and make_up]
+    assert len(drafts) == len(make_ups) == 4 and max(drafts) < min(make_ups), steps
+    served = [name for kind, name, draft in steps if kind == "serve" and not draft]
+    assert served and all(".a." not in f".{name}." for name in served), steps
+    assert any("page make-up failed: a layout error" in line for line in lines), lines
+
+
 def test_the_text_view_is_the_visible_text():
     page = "<html><head><style>p{x:1}</style></head><body><h1>T</h1><p>a <b>1,200</b>+</p></body>"
     assert plain_text(page) == "T\na 1,200+"

@@ -198,14 +198,16 @@ class Previewer:
 
         `reading`: the wall and CPU seconds spent re-reading the edited files, which
         the timings include. With `draft_first` (after an edit), each edition is
-        first served as its first layout, then again once the page make-up (a
-        tighter setting for a lone last page, figures fitted into holes: up to four
-        layouts in all) is done, so an edit shows in one layout's time.
+        first served as its first layout, every edition's before any make-up, then
+        again once the page make-up (a tighter setting for a lone last page, figures
+        fitted into holes, loose Chinese lines rebroken: several layouts) is done, so
+        an edit shows in one layout's time; a make-up that fails keeps the first.
         """
         from briefgen.writers.pdf import require_fonts
 
         assert self.loaded is not None
         loaded = self.loaded
+        drafted: list[tuple[Edition, str, dict[str, float], float]] = []
         for edition in self.editions.values() if editions is None else editions:
             with self.lock:
                 edition.status = "building"
@@ -232,9 +234,17 @@ class Previewer:
                 self.log(f"{edition.name}: warning: {warning}")
             self._publish(edition, page, timings, draft=draft_first)
             if draft_first:
+                drafted.append((edition, page, timings, started))
+        # Every edition's first layout is served before any page make-up starts.
+        for edition, page, timings, started in drafted:
+            try:
                 self._write(edition, page, make_up=True)
-                timings["final"] = time.perf_counter() - started
-                self._publish(edition, page, timings, draft=False)
+            except BriefgenError as error:  # the first layout stays served
+                for line in error.lines():
+                    self.log(f"{edition.name}: page make-up failed: {line}")
+                continue
+            timings["final"] = time.perf_counter() - started
+            self._publish(edition, page, timings, draft=False)
 
     def _write(self, edition: Edition, page: str, make_up: bool) -> list[str]:
         from briefgen.writers.pdf import write_pdf

@@ -89,14 +89,19 @@ class ReadPdf:
         return pdf_fonts(self.reader)
 
     def outline_titles(self) -> list[str]:
-        titles: list[str] = []
+        return outline_titles(self.reader)
 
-        def walk(items):
-            for item in items:
-                if isinstance(item, list):
-                    walk(item)
-                else:
-                    titles.append(item.title)
 
-        walk(self.reader.outline)
-        return titles
+def outline_titles(reader) -> list[str]:
+    """The bookmarks' titles of a pypdf reader, in order, nested ones included."""
+    titles: list[str] = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    return titles

@@ -679,3 +679,41 @@ def test_table_cells_keep_dates_and_units_whole(pdfs):
                     yield where(path, page, f"cell broken: {before[-14:]!r} / {after[:10]!r}")
 
     assert_none(pdfs, check)
+
+
+@pytest.mark.slow
+def test_a_figure_in_a_hole_after_a_tighter_setting_is_fitted(tmp_path):
+    """The tighter setting for a lone last page sets charts at 82% with !important; the
+    figure-fitting pass then computed widths as if from 100% and wrote them inline,
+    where they lost to it: three layouts changed nothing and the hole stayed. Widths
+    are now read from the layout, so the pass moves the paragraph after the figure."""
+    from PIL import Image
+    from weasyprint import CSS, HTML
+
+    from briefgen.writers.pdf_makeup import fit_figures
+    from briefgen.writers.weasyprint_fixes import tighter_styles
+
+    Image.new("RGB", (400, 300), "blue").save(tmp_path / "chart.png")
+    words = "Text of the paragraph that fills the page. " * 13
+    html = (
+        "<html><head><style>@page { size: 120mm 150mm; margin: 10mm } body { font-size: 10pt }"
+        " figure.chart { margin: 5mm 0 4mm; break-inside: avoid }"
+        " figure.chart img { width: 100%; display: block }</style></head>"
+        f"<body><h2>A</h2><p>{words}</p><figure class='chart'><img src='chart.png'>"
+        "<figcaption>Figure 1</figcaption></figure><p>After the figure.</p></body></html>"
+    )
+    source = HTML(string=html, base_url=f"{tmp_path}/")
+    layouts = []
+    render = source.render
+    source.render = lambda **options: layouts.append(1) or render(**options)
+    options = {"stylesheets": [CSS(string=tighter_styles()[0])]}
+    fitted = fit_figures(source, render(**options), **options)
+
+    def page_of(text):
+        return next(
+            number
+            for number, page in enumerate(fitted.pages)
+            if any(text in (getattr(box, "text", "") or "") for box in page._page_box.descendants())
+        )
+
+    assert page_of("After the figure") == 0 and len(layouts) == 1, layouts

@@ -301,6 +301,7 @@ def test_break_controls_never_reach_the_text_layer(pdfs):  # noqa: F811
     """The word joiners of pdf_lines and the quote breaks of typography draw nothing:
     copy-paste, search and screen readers get the brief's text as written, and the
     bookmarks (the headings' text) hold none of them either."""
+    from pdfread import outline_titles
     from pypdf import PdfReader
 
     def check(path, page):
@@ -310,14 +311,10 @@ def test_break_controls_never_reach_the_text_layer(pdfs):  # noqa: F811
 
     assert_none(pdfs, check)
 
-    def titles(items):
-        for item in items:
-            yield from titles(item) if isinstance(item, list) else [item.title]
-
     marked = [
         f"{path.name}: {title!r}"
         for path in pdfs
-        for title in titles(PdfReader(path).outline)
+        for title in outline_titles(PdfReader(path))
         if any(control in title for control in typography.BREAK_CONTROLS)
     ]
     assert not marked, marked

@@ -106,8 +106,10 @@ def write_pdf(
     html = prepare(html)  # clreq bindings, punctuation compression, curly quotes
     fetcher = AssetFetcher(allowed_roots)
     collector = WarningCollector()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
+    # WeasyPrint's own warnings, and those of the passes here that stand down
+    loggers = [logging.getLogger("weasyprint"), logging.getLogger("briefgen.writers")]
+    for logger in loggers:
+        logger.addHandler(collector)
     try:
         source = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
         options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
@@ -132,7 +134,8 @@ def write_pdf(
         without_break_controls(document)
         document.write_pdf(target, finisher=finisher, **options)
     finally:
-        logger.removeHandler(collector)
+        for logger in loggers:
+            logger.removeHandler(collector)
     warnings = [
         f"refused to fetch {url}: a document may use only files under templates/ "
         "(no network, nothing outside the project); the PDF was built without it"

@@ -111,7 +111,7 @@ def _notes(page) -> dict:
     return heights
 
 
-def _scaled(unit, here: list, room: float, last, widths: dict) -> list[tuple[object, float]]:
+def _scaled(unit, here: list, room: float, last) -> list[tuple[object, float]]:
     """(image element, width in percent) that fit the figure `unit` (at the top of the
     next page) into `room` below `last`, or [] if it would need less than MIN_SCALE.
     A bilingual figure row may have begun on this page: its charts there shrink too;
@@ -137,7 +137,8 @@ def _scaled(unit, here: list, room: float, last, widths: dict) -> list[tuple[obj
         scale = (room - needed - SLACK) / image.margin_height()
     found = []
     for image in waiting + shown:
-        width = widths.get(image.element, 100.0) * scale
+        # its width now, in percent of the figure's (a tighter setting may have set it)
+        width = 100 * image.width / unit.width * scale
         if scale >= 1 or width < 100 * MIN_SCALE:
             return []
         found.append((image.element, width))
@@ -171,9 +172,9 @@ def _rows(row) -> list:
     return found
 
 
-def make_up(document, widths: dict) -> tuple[list, list]:
+def make_up(document) -> tuple[list, list]:
     """What would close each hole a figure left on the page before it: image widths
-    (percent; `widths`: those already set) where the figure fits at MIN_SCALE or
+    (percent) where the figure fits at MIN_SCALE or
     more, else (figure element, blocks after it) that fit in the hole instead."""
     scales, moves = [], []
     pages = [page._page_box for page in document.pages]
@@ -188,7 +189,7 @@ def make_up(document, widths: dict) -> tuple[list, list]:
         room = _floor(page) - _bottom(last)
         if room < HOLE * page.height:
             continue
-        fitted = _scaled(there[0], here, room, last, widths)
+        fitted = _scaled(there[0], here, room, last)
         if fitted:
             scales.extend(fitted)
             continue
@@ -203,43 +204,41 @@ def fit_figures(source, document, passes: int = 3, **options):
     """The document laid out again with each hole a figure left closed, pass after
     pass (a figure moved up can leave the next one a hole); a pass is kept only if
     it adds no page, and the first layout is kept when nothing needs it."""
-    widths: dict = {}  # image element -> its width in percent, as set here
     for _ in range(passes):
-        scales, moves = make_up(document, widths)
+        scales, moves = make_up(document)
         if not scales and not moves:
             break
-        styles = [(element, element.get("style"), widths.get(element)) for element, _ in scales]
+        styles = [(element, element.get("style")) for element, _ in scales]
         for element, width in scales:
-            widths[element] = width
-            style = f"width: {width:.2f}%; margin-left: auto; margin-right: auto"
+            # !important: a tighter setting's own width is, and must not win over this
+            style = f"width: {width:.2f}% !important; margin-left: auto; margin-right: auto"
             element.set("style", style)
         parents = {child: parent for parent in source.etree_element.iter() for child in parent}
         placed = []
         for figure, blocks in moves:
             parent = parents[figure]
+            # only what sits beside the figure (an audience template may wrap the rest)
             for block in blocks:
+                if parents.get(block) is not parent:
+                    break
                 parent.remove(block)
                 parent.insert(list(parent).index(figure), block)
                 placed.append((parent, figure, block))
         fitted = source.render(**options)
         if len(fitted.pages) > len(document.pages):
-            _undo(styles, placed, widths)
+            _undo(styles, placed)
             break
         document = fitted
     return document
 
 
-def _undo(styles: list, placed: list, widths: dict) -> None:
+def _undo(styles: list, placed: list) -> None:
     """Put the tree back as the kept layout was made from it."""
-    for element, style, width in styles:
+    for element, style in styles:
         if style is None:
             element.attrib.pop("style", None)
         else:
             element.set("style", style)
-        if width is None:
-            widths.pop(element, None)
-        else:
-            widths[element] = width
     for parent, figure, block in reversed(placed):
         parent.remove(block)
         parent.insert(list(parent).index(figure) + 1, block)

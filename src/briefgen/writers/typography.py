@@ -185,16 +185,10 @@ def _marked(text: str, passage_end: bool = False, before: str = "", after: str =
         for pattern in (PUNCTUATION_PAIR, LATIN_BRACKET)
         for start, end in _matches(pattern, text, before, after)
     ]
-    spans = sorted(set(spans))
     last = len(text.rstrip()) - 1
-    if (
-        passage_end
-        and last >= 0
-        and text[last] in CLOSING
-        and (last, last + 1, "halt") not in spans
-    ):
+    if passage_end and last >= 0 and text[last] in CLOSING:
         spans.append((last, last + 1, "halt"))
-    spans.sort()
+    spans = sorted(set(spans))
     for start, end, kind in spans:
         if start < position:  # a mark inside a number-unit run: leave it
             continue

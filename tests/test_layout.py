@@ -370,6 +370,24 @@ def test_last_page_is_not_a_lone_figure(pdfs):
     assert_none(pdfs, check)
 
 
+def test_last_page_is_not_a_remnant(pdfs):
+    """A last page that only ends the section before it (no heading) holds more than a
+    few lines: up to 27% filled, four editions had one a tighter setting takes back."""
+
+    def check(path, page):
+        if page.number != len(read(path)) or page.number == 1:
+            return
+        body = [g for g in page.body if g.text.strip()]
+        if any({"H1", "H2", "H3"} & set(g.roles) for g in body):
+            return
+        lowest = max((g.bottom for g in page.glyphs if g.chart or g in body), default=0)
+        if body and lowest < 0.3 * page.height:
+            share = f"{lowest / page.height:.0%}"
+            yield where(path, page, f"the end of a section alone, {share} filled")
+
+    assert_none(pdfs, check)
+
+
 def _leading_figure(glyphs: list[Glyph]) -> list[Glyph]:
     """The figure a page begins with (chart, caption, source line), if it begins with one."""
     run = []

@@ -19,12 +19,11 @@ from briefgen.limits import MAX_ASSET_BYTES
 from briefgen.writers.assets import FONT_HINT, allowed_file, missing_fonts
 from briefgen.writers.pdf_fonts import FontShrinker
 from briefgen.writers.pdf_lines import EvenLines
-from briefgen.writers.pdf_makeup import fit_figures
+from briefgen.writers.pdf_makeup import fit_figures, lone_last_page
 from briefgen.writers.typography import BREAK_CONTROLS, prepare
 from briefgen.writers.weasyprint_fixes import (
     justify_between_characters,
     keep_footnotes_with_their_calls,
-    lone_last_page,
     tighter_styles,
 )
 

@@ -65,6 +65,19 @@ def text_blocks(page) -> list:
     ]
 
 
+def lone_last_page(document) -> bool:
+    """Whether the last page holds only the end of the section before it (a figure, a
+    table, a paragraph or bilingual row; no heading), filling less than 40% of it: a
+    setting a little tighter may take it back a page."""
+    if len(document.pages) < 2:
+        return False
+    page = document.pages[-1]._page_box
+    found = units(page)
+    if not found or any(box.element_tag in ("h1", "h2", "h3") for box in found):
+        return False
+    return max(_bottom(box) for box in found) - page.content_box_y() < 0.4 * page.height
+
+
 def _floor(page) -> float:
     """Where the page's text area ends: at its footnotes, else at its bottom."""
     for child in page.children:

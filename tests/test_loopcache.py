@@ -10,6 +10,7 @@ compiled code from outside never runs.
 
 from __future__ import annotations
 
+import json
 import marshal
 import shutil
 from pathlib import Path
@@ -81,6 +82,16 @@ def assert_same_tree(kept, parsed, where="") -> None:
 def test_a_kept_parse_is_the_parse(path):
     parsed, _ = safeyaml.parse(path, path.read_text(encoding="utf-8"))
     assert_same_tree(parsecache.decode(parsecache.encode(parsed)), parsed)
+
+
+def test_decimals_are_kept(tmp_path):
+    """Series values are numbers: a brief with decimals must not be parsed every time."""
+    text = "values: [45.5, 1e3, .5, 2.50, -0.0, 1_000.5]\nshare: 0.75\n"
+    parsed, problems = safeyaml.parse(tmp_path / "x.yaml", text)
+    assert not problems
+    kept = parsecache.decode(json.loads(json.dumps(parsecache.encode(parsed))))
+    assert_same_tree(kept, parsed)
+    assert [vars(v) for v in kept["values"]] == [vars(v) for v in parsed["values"]]
 
 
 def test_what_the_format_cannot_rebuild_is_parsed_each_time(tmp_path):

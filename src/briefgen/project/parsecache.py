@@ -7,7 +7,7 @@ the file's path and bytes and the tool's code, in build/.cache/parsed/. Reading
 one back rebuilds the same tree: the same mappings and lists with the same line
 and column of every key, value and item, the same scalar types. A file whose
 tree holds anything this format cannot rebuild exactly (a `<<:` merge, a tag, a
-timestamp) is simply parsed every time.
+timestamp, a hexadecimal number) is simply parsed every time.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarint import ScalarInt
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
@@ -51,6 +52,8 @@ def encode(value: Any) -> Any:
         return value
     if kind is ScalarInt:  # a number written with underscores or leading zeros
         return {"i": int(value)}
+    if kind is ScalarFloat:  # every decimal: a chart's values, a share
+        return {"f": [float(value), {name.lstrip("_"): v for name, v in vars(value).items()}]}
     if kind is dt.date:
         return {"d": value.isoformat()}
     if kind is CommentedMap:
@@ -104,6 +107,9 @@ def decode(tree: Any) -> Any:
             raise ValueError("one tag per value")
         if tag == "i":
             return ScalarInt(int(text))
+        if tag == "f":
+            number, written = text
+            return ScalarFloat(float(number), **written)
         if tag == "d":
             return dt.date.fromisoformat(text)
         return _TEXT_TYPES[tag](str(text))

@@ -291,8 +291,9 @@ def unbind(paragraph: Paragraph) -> None:
 class EvenLines:
     """The pass over one document. Line breaks depend on the measure only, so joiners
     planned on the first layout ride along with the layouts the page make-up makes
-    anyway (a tighter setting, figures fitted): most documents need no layout of
-    their own for this. `settle` checks the result and lays out only if needed."""
+    (a tighter setting, figures fitted) when it makes any; otherwise, and for each
+    pass that must undo a paragraph, `settle` lays the document out itself: one to
+    three layouts for a Chinese edition with a loose line, none for the others."""
 
     def __init__(self, source) -> None:
         self.source = source

@@ -151,10 +151,14 @@ def _justify_mixed(context, line, texts, extra_width, line_break, inline) -> Non
     size = line.style["font_size"]
     for index, box in enumerate(texts):
         # Pango's letter spacing is not quite linear for tiny values: probe with 1 em.
-        base = _stretched_width(context, box, 0, 0, line_break)
+        # A box without Chinese (or without spaces, the only characters WeasyPrint's
+        # word spacing widens) gains exactly nothing that way: it is not laid out.
+        has_han = bool(CJK_RUN.search(box.text))
+        has_space = " " in box.text or "\u00a0" in box.text
+        base = _stretched_width(context, box, 0, 0, line_break) if has_han or has_space else 0
         box.briefgen_gain = (
-            (_stretched_width(context, box, size, 0, line_break) - base) / size,
-            (_stretched_width(context, box, 0, size, line_break) - base) / size,
+            (_stretched_width(context, box, size, 0, line_break) - base) / size if has_han else 0,
+            (_stretched_width(context, box, 0, size, line_break) - base) / size if has_space else 0,
         )
         # Pango drops the half gap at each end of a box; between two boxes of the
         # line (a no-break span, a call) it is given back here, so gaps stay even.
@@ -169,7 +173,7 @@ def _justify_mixed(context, line, texts, extra_width, line_break, inline) -> Non
     # Kept for the line-breaking pass (pdf_lines), which reads how loose the line is.
     line.briefgen_stretch = (extra_width, han_units, space_units)
     if han_units <= 0:  # a Latin line in a Chinese paragraph: WeasyPrint's own way
-        inline.add_word_spacing(context, line, extra_width / max(space_units, 1e-9), 0)
+        inline.add_word_spacing(context, line, space, 0)
         return
     _move(context, line, han, space, 0, line_break)
 

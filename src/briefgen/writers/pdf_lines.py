@@ -26,8 +26,8 @@ import re
 from dataclasses import dataclass, field
 
 from briefgen.writers.pdf_makeup import text_blocks
-from briefgen.writers.typography import BREAK_CONTROLS
-from briefgen.writers.weasyprint_fixes import CJK_CHARS, share
+from briefgen.writers.typography import BREAK_CONTROLS, FULL_WIDTH_CHARS
+from briefgen.writers.weasyprint_fixes import share
 
 try:  # WeasyPrint's own access to Pango's break rules (not public API: guarded)
     from weasyprint.text.line_break import get_log_attrs
@@ -46,7 +46,7 @@ GAIN = 0.03
 WIDEST_TAIL = 8.0
 #: Plans at most (the second takes up what the first reflow left loose).
 PASSES = 2
-FULL_WIDTH = re.compile(f"[{CJK_CHARS}]")
+FULL_WIDTH = re.compile(f"[{FULL_WIDTH_CHARS}]")
 
 
 @dataclass

@@ -27,7 +27,10 @@ from __future__ import annotations
 import html
 import re
 
-CJK_CHAR = r"\u3400-\u9fff\uf900-\ufaff"
+#: Han characters (CJK ideographs and their extensions and compatibility forms).
+HAN_CHARS = r"\u3400-\u9fff\uf900-\ufaff"
+#: What a Chinese font sets full-width: Han, CJK punctuation, kana, full-width forms.
+FULL_WIDTH_CHARS = "\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 CLOSING = "，。、；：？！）」』》〉】〕"
 OPENING = "（「『《〈【〔"
 UNITS = "年月日位個个家名項项間间宗億亿萬万倍元歲岁次條条份人週周季號号%％"
@@ -38,13 +41,13 @@ NUMBER_AT_END = re.compile(rf"第?\d[\d,.]*\s?[{UNITS}]+$")
 #: A joining symbol (`人工智能+金融`, `Z/Yen`, `業務／產品`, `2025–2027`) with what it joins:
 #: no break on either side of it, and none before it (clreq: it never starts a line).
 JOINERS = "+\uff0b/\uff0f\u00b7\u30fb\u2027&\u2013"
-JOINED = re.compile(rf"(?=([{CJK_CHAR}A-Za-z0-9][{JOINERS}]+[{CJK_CHAR}A-Za-z0-9]?))")
+JOINED = re.compile(rf"(?=([{HAN_CHARS}A-Za-z0-9][{JOINERS}]+[{HAN_CHARS}A-Za-z0-9]?))")
 #: A paragraph's last two characters and the marks after them (with a joined word
 #: before them: `人工智能+金融」` ends as `能+金融」`).
-LAST_TWO = re.compile(rf"(?:[{CJK_CHAR}A-Za-z0-9][{JOINERS}]+)?[{CJK_CHAR}]{{2}}[{CLOSING}]*$")
+LAST_TWO = re.compile(rf"(?:[{HAN_CHARS}A-Za-z0-9][{JOINERS}]+)?[{HAN_CHARS}]{{2}}[{CLOSING}]*$")
 #: Where clreq allows a break beside a curly quote in Chinese text and Unicode does not.
 QUOTE_BREAK = re.compile(
-    rf"(?<=[{CJK_CHAR}{CLOSING}])(?=[\u201c\u2018])|(?<=[\u201d\u2019])(?=[{CJK_CHAR}{OPENING}])"
+    rf"(?<=[{HAN_CHARS}{CLOSING}])(?=[\u201c\u2018])|(?<=[\u201d\u2019])(?=[{HAN_CHARS}{OPENING}])"
 )
 #: Break controls written into the text (U+200B here, U+2060 by pdf_lines): zero width,
 #: drawn as nothing; what reads the text as text (the PDF's bookmarks) takes them out.
@@ -66,7 +69,7 @@ PUNCTUATION_PAIR = re.compile(
 #: is then stretched into holes (clreq's push-in would squeeze this mark). The opening
 #: one keeps its width: at a line start, half-width would set it past the margin.
 LATIN_BRACKET = re.compile(
-    rf"(?<=[A-Za-z.])(?:[」』）]|[{QUOTE_CLOSING}](?=\u200b|[{CJK_CHAR}{CLOSING}{OPENING}]))"
+    rf"(?<=[A-Za-z.])(?:[」』）]|[{QUOTE_CLOSING}](?=\u200b|[{HAN_CHARS}{CLOSING}{OPENING}]))"
 )
 #: A straight quote, by whether it opens, as a curly one.
 CURLY = {
@@ -259,7 +262,7 @@ def _bind_calls(tokens: list[str]) -> list[str]:
         name = match.group(1) or match.group(2)
         end = _closing(out, index, name)
         before = html.unescape(out[index - 1])
-        keep = 2 if re.search(rf"[{CJK_CHAR}]{{2}}$", before) else 1
+        keep = 2 if re.search(rf"[{HAN_CHARS}]{{2}}$", before) else 1
         if number := NUMBER_AT_END.search(before):  # `1,200家` + call: the whole figure
             keep = max(keep, len(number.group()))
         if not before or before[-1].isspace():

@@ -22,6 +22,8 @@ import logging
 import re
 import textwrap
 
+from briefgen.writers.typography import FULL_WIDTH_CHARS
+
 LOGGER = logging.getLogger(__name__)
 DECISION = "report = not context.in_column and can_break_now and not could_break_before"
 _applied = False
@@ -52,8 +54,7 @@ def keep_footnotes_with_their_calls() -> bool:
 
 #: Characters a justified Chinese line may stretch after (clreq, *Line adjustment*:
 #: inter-character justification): ideographs, kana and full-width punctuation.
-CJK_CHARS = "\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+CJK_RUN = re.compile(f"[{FULL_WIDTH_CHARS}]+")
 #: How a justified line with Chinese in it is stretched, in em of its text (clreq:
 #: adjust the space between characters, never inside a Western word). The gaps after
 #: Chinese characters take the first HAN_ALONE; what is left is shared evenly with the

@@ -155,7 +155,7 @@ class ParseCache:
             self._pruned = True
 
 
-#: The cache parse_yaml consults, set for the length of one check or build.
+#: The cache parse_yaml consults, set for the length of one check (checkcache.py).
 current: contextvars.ContextVar[ParseCache | None] = contextvars.ContextVar(
     "parse_cache", default=None
 )

@@ -118,10 +118,11 @@ def write_pdf(
             lines.bind(document)
         # Without `make_up` (the preview's quick first draft), the first layout is kept.
         for style in tighter_styles() if make_up and lone_last_page(document) else []:
-            # a figure or table alone on the last page: set tighter, least change first
-            tighter = source.render(stylesheets=[CSS(string=style)], **options)
+            # the end of a section alone on the last page: set tighter, least change first
+            stylesheets = [CSS(string=style)]
+            tighter = source.render(stylesheets=stylesheets, **options)
             if len(tighter.pages) < len(document.pages):
-                document, layout = tighter, {**options, "stylesheets": [CSS(string=style)]}
+                document, layout = tighter, {**options, "stylesheets": stylesheets}
                 if not lone_last_page(document):  # else one step tighter still
                     break
         if make_up:
